@@ -1,0 +1,1 @@
+"""The Red Heart bot: the campaign booklet made conversational, on Telegram."""

@@ -1,0 +1,158 @@
+"""The `redheart` command."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import List, Optional, Sequence
+
+from bot.settings import Settings
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.training.train import train
+
+    train(force=args.force)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from bot.training.train import validate
+
+    return validate()
+
+
+def _content_check(args: argparse.Namespace) -> int:
+    from bot import paths
+    from bot.content.load import ContentError, load_content
+
+    try:
+        content = load_content(args.directory or paths.CONTENT_DIR)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found in content/.", file=sys.stderr)
+        return 1
+    print(f"content/ is fine: {len(content.terms)} terms, {len(content.helplines)} helplines.")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.runtime import close_conversations, open_conversations
+    from bot.terminal_chat import chat
+
+    conversations = open_conversations(Settings.from_env())
+    try:
+        asyncio.run(chat(conversations, language=args.language, country=args.country))
+    finally:
+        close_conversations(conversations)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if not settings.telegram_token:
+        print("No TELEGRAM_BOT_TOKEN is configured, so the bot starts as a terminal chat.", file=sys.stderr)
+        return _chat(argparse.Namespace(language=None, country=None))
+    from bot.telegram.app import run
+
+    run(settings)
+    return 0
+
+
+def _reply_json(text: str, reply) -> str:
+    turn = reply.turn
+    return json.dumps(
+        {
+            "text": text,
+            "language": reply.language,
+            "intent": turn.intent,
+            "confidence": round(turn.confidence, 4),
+            "responses": [
+                {"text": r.text, "buttons": [{"title": b.title, "payload": b.payload} for b in r.buttons]}
+                for r in turn.responses
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _reply_plain(reply) -> str:
+    from bot.terminal_chat import render
+
+    text, _ = render(reply.turn.responses, tty=False)
+    return text
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.runtime import open_conversations
+
+    # `ask` writes nothing to the stats store.
+    conversations = open_conversations(Settings.from_env(), with_stats=False)
+    questions: List[str] = [args.text] if args.text is not None else [line.rstrip("\n") for line in sys.stdin]
+
+    async def ask_all() -> None:
+        for number, question in enumerate(questions):
+            reply = await conversations.handle(
+                "ask", f"ask-{number}", question, language=args.language, country=args.country
+            )
+            print(_reply_json(question, reply) if args.json or args.text is None else _reply_plain(reply), flush=True)
+
+    asyncio.run(ask_all())
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from bot.stats.store import StatsStore
+
+    store = StatsStore(Settings.from_env().database_url)
+    try:
+        totals = store.totals()
+        print(f"Messages handled: {totals['messages']}")
+        print(f"Distinct users, counted per day: {totals['user_days']}")
+        for column in ("language", "kind", "outcome", "item"):
+            print(f"\nBy {column}:")
+            for value, count in store.count_by(column):
+                print(f"  {value:<32} {count:>6}")
+    finally:
+        store.close()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="redheart", description="The Red Heart Campaign's chatbot.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="build training data from content/ and train the model")
+    train.add_argument("--force", action="store_true", help="train even if nothing changed")
+    train.set_defaults(handler=_train)
+
+    commands.add_parser("validate", help="check the training data with Rasa's validator").set_defaults(handler=_validate)
+
+    content = commands.add_parser("content", help="work with content/")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="check content/ for missing sources, bad numbers and more")
+    check.add_argument("--directory", type=lambda p: __import__("pathlib").Path(p), help="another content folder")
+    check.set_defaults(handler=_content_check)
+
+    for name, handler, description in (
+        ("chat", _chat, "a conversation in the terminal"),
+        ("ask", _ask, "the bot's reply to one question (or one per line of standard input)"),
+    ):
+        command = commands.add_parser(name, help=description)
+        command.add_argument("--language", help="the user's language code, as Telegram sends it (default en)")
+        command.add_argument("--country", help="the user's country code (default BD)")
+        command.set_defaults(handler=handler)
+        if name == "ask":
+            command.add_argument("--json", action="store_true", help="print one JSON object per question")
+            command.add_argument("text", nargs="?", help="the question; without it, one per line from standard input")
+
+    commands.add_parser("run", help="run on Telegram (a terminal chat when no token is set)").set_defaults(handler=_run)
+    commands.add_parser("stats", help="usage counts from the stats store").set_defaults(handler=_stats)
+    return main
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.handler(args) or 0)

@@ -1,0 +1,275 @@
+"""Read content/ and check it, naming the file, the entry and the problem for each fault."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import yaml
+
+from bot.content.schema import (
+    DEFAULT_LANGUAGE,
+    TERM_STATUSES,
+    Button,
+    Contact,
+    Content,
+    Country,
+    Helpline,
+    Localized,
+    Source,
+    Term,
+)
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
+# Numbers as dialled: optional +, then 3 to 15 digits with single spaces or hyphens between.
+PHONE_PATTERN = re.compile(r"^\+?\d(?:[ -]?\d){2,14}$")
+URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+TERM_KEYS = {"id", "status", "names", "definition", "example", "say_instead", "why", "related", "sources"}
+HELPLINE_KEYS = {"id", "name", "contacts", "hours", "cost", "purpose", "sources", "checked"}
+COUNTRY_KEYS = {"name", "emergency", "child_helpline", "listed"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entry}: {self.message}"
+
+
+class ContentError(Exception):
+    """content/ has problems; each names its file, entry and fault."""
+
+    def __init__(self, problems: List[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Reader:
+    """Collects problems while turning one YAML file's entries into content objects."""
+
+    def __init__(self, path: Path, problems: List[Problem]) -> None:
+        self.file = path.name
+        self.problems = problems
+
+    def problem(self, entry: str, message: str) -> None:
+        self.problems.append(Problem(self.file, entry, message))
+
+    def keys(self, entry: str, data: Dict[str, Any], allowed: Iterable[str]) -> None:
+        for key in sorted(set(data) - set(allowed)):
+            self.problem(entry, f"unknown key '{key}'")
+
+    def localized(self, entry: str, data: Dict[str, Any], key: str, required: bool = True) -> Optional[Localized]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(entry, f"missing '{key}'")
+            return None
+        if not isinstance(value, dict):
+            self.problem(entry, f"'{key}' must map language codes to text, like {{en: ...}}")
+            return None
+        texts: Dict[str, str] = {}
+        for language, text in value.items():
+            if not isinstance(language, str) or not LANGUAGE_PATTERN.match(language):
+                self.problem(entry, f"'{key}' has '{language}', which is not a two-letter language code")
+            elif not isinstance(text, str) or not text.strip():
+                self.problem(entry, f"'{key}' in '{language}' is empty")
+            else:
+                texts[language] = text.strip()
+        if DEFAULT_LANGUAGE not in value:
+            self.problem(entry, f"'{key}' is missing in English (en)")
+            return None
+        return Localized(texts) if DEFAULT_LANGUAGE in texts else None
+
+    def sources(self, entry: str, data: Dict[str, Any]) -> Tuple[Source, ...]:
+        raw = data.get("sources")
+        if not raw:
+            self.problem(entry, "missing source: every fact needs the source it comes from")
+            return ()
+        found = []
+        for item in raw:
+            if not isinstance(item, dict) or not item.get("title") or not item.get("url"):
+                self.problem(entry, "each source needs a title and a url")
+            elif not URL_PATTERN.match(str(item["url"])):
+                self.problem(entry, f"source url '{item['url']}' is not a web address")
+            else:
+                found.append(Source(str(item["title"]), str(item["url"])))
+        return tuple(found)
+
+    def id(self, entry: Dict[str, Any], seen: set, position: int) -> Optional[str]:
+        ident = entry.get("id")
+        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+            self.problem(f"entry {position}", f"missing or malformed id {ident!r} (lower case letters, digits, _)")
+            return None
+        if ident in seen:
+            self.problem(ident, "duplicate id")
+            return None
+        seen.add(ident)
+        return ident
+
+
+def _read_yaml(path: Path, problems: List[Problem]) -> Dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(path.name, "-", "file is missing"))
+        return {}
+    except yaml.YAMLError as error:
+        problems.append(Problem(path.name, "-", f"not valid YAML: {error}"))
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(path.name, "-", "expected a mapping at the top"))
+        return {}
+    return data
+
+
+def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
+    reader = _Reader(path, problems)
+    seen: set = set()
+    for position, raw in enumerate(_read_yaml(path, problems).get("terms") or [], start=1):
+        ident = reader.id(raw, seen, position)
+        if ident is None:
+            continue
+        reader.keys(ident, raw, TERM_KEYS)
+        status = raw.get("status")
+        if status not in TERM_STATUSES:
+            reader.problem(ident, f"status must be one of {', '.join(TERM_STATUSES)}, not {status!r}")
+        names = raw.get("names") or {}
+        if not isinstance(names, dict) or not isinstance(names.get(DEFAULT_LANGUAGE), list) or not names[DEFAULT_LANGUAGE]:
+            reader.problem(ident, "'names' is missing in English (en): give a list, heading first")
+            names = {}
+        say_instead = reader.localized(ident, raw, "say_instead", required=False)
+        why = reader.localized(ident, raw, "why", required=False)
+        if status == "avoid" and "say_instead" not in raw:
+            reader.problem(ident, "a term marked 'avoid' needs an alternative in 'say_instead'")
+        if status in ("avoid", "caution") and "why" not in raw:
+            reader.problem(ident, f"a term marked '{status}' needs 'why'")
+        definition = reader.localized(ident, raw, "definition")
+        example = reader.localized(ident, raw, "example")
+        sources = reader.sources(ident, raw)
+        if names and definition and example and sources and status in TERM_STATUSES:
+            content.terms.append(
+                Term(
+                    id=ident,
+                    status=status,
+                    names={lang: [str(n) for n in values] for lang, values in names.items()},
+                    definition=definition,
+                    example=example,
+                    related=tuple(raw.get("related") or ()),
+                    sources=sources,
+                    say_instead=say_instead,
+                    why=why,
+                )
+            )
+    known = {term.id for term in content.terms} | seen
+    for term in content.terms:
+        for other in term.related:
+            if other not in known:
+                reader.problem(term.id, f"related term '{other}' does not exist")
+
+
+def _load_helplines(path: Path, content: Content, problems: List[Problem]) -> None:
+    reader = _Reader(path, problems)
+    data = _read_yaml(path, problems)
+    seen: set = set()
+    for position, raw in enumerate(data.get("helplines") or [], start=1):
+        ident = reader.id(raw, seen, position)
+        if ident is None:
+            continue
+        reader.keys(ident, raw, HELPLINE_KEYS)
+        contacts = []
+        for contact in raw.get("contacts") or []:
+            kind, value = str(contact.get("type")), str(contact.get("value", ""))
+            if kind == "phone" and not PHONE_PATTERN.match(value):
+                reader.problem(ident, f"'{value}' is not a phone number")
+            elif kind == "web" and not URL_PATTERN.match(value):
+                reader.problem(ident, f"'{value}' is not a web address")
+            elif kind == "email" and not EMAIL_PATTERN.match(value):
+                reader.problem(ident, f"'{value}' is not an e-mail address")
+            elif kind not in ("phone", "web", "email"):
+                reader.problem(ident, f"contact type must be phone, web or email, not '{kind}'")
+            else:
+                contacts.append(Contact(kind, value))
+        if not raw.get("contacts"):
+            reader.problem(ident, "missing 'contacts'")
+        checked = raw.get("checked")
+        if not isinstance(checked, dt.date):
+            reader.problem(ident, "missing 'checked': the date the entry was last checked, as YYYY-MM-DD")
+        fields = {key: reader.localized(ident, raw, key) for key in ("name", "hours", "cost", "purpose")}
+        sources = reader.sources(ident, raw)
+        if all(fields.values()) and contacts and sources and isinstance(checked, dt.date):
+            content.helplines[ident] = Helpline(
+                id=ident, contacts=tuple(contacts), sources=sources, checked=checked.isoformat(), **fields
+            )
+    for code, raw in (data.get("countries") or {}).items():
+        entry = f"country {code}"
+        reader.keys(entry, raw, COUNTRY_KEYS)
+        name = reader.localized(entry, raw, "name")
+        listed = tuple(raw.get("listed") or ())
+        for key in ("emergency", "child_helpline"):
+            if raw.get(key) not in seen:
+                reader.problem(entry, f"'{key}' names no helpline in this file: {raw.get(key)!r}")
+        for ident in listed:
+            if ident not in seen:
+                reader.problem(entry, f"listed helpline '{ident}' does not exist")
+        if name:
+            content.countries[str(code)] = Country(
+                str(code), name, str(raw.get("emergency")), str(raw.get("child_helpline")), listed
+            )
+
+
+def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None:
+    reader = _Reader(path, problems)
+    data = _read_yaml(path, problems)
+    for code, name in (data.get("languages") or {}).items():
+        if not LANGUAGE_PATTERN.match(str(code)):
+            reader.problem(f"language {code}", "not a two-letter language code")
+        content.languages[str(code)] = str(name)
+    for key, value in (data.get("replies") or {}).items():
+        if key in content.replies:
+            reader.problem(key, "duplicate reply: each reply lives in one file")
+        reply = reader.localized(key, {key: value}, key)
+        if reply:
+            content.replies[key] = reply
+    for position, raw in enumerate(data.get("help_buttons") or [], start=1):
+        title = reader.localized(f"help button {position}", raw, "title")
+        if title and raw.get("intent"):
+            content.help_buttons.append(Button(title, str(raw["intent"])))
+    for key, value in (data.get("formats") or {}).items():
+        if key == "term_heading":
+            for status in TERM_STATUSES:
+                heading = reader.localized(f"formats.term_heading", value, status)
+                if heading:
+                    content.term_headings[status] = heading
+            continue
+        fmt = reader.localized(f"formats.{key}", {key: value}, key)
+        if fmt:
+            content.formats[key] = fmt
+
+
+CONTENT_FILES = {
+    "terms.yml": _load_terms,
+    "helplines.yml": _load_helplines,
+    "conversation.yml": _load_replies,
+    "safety.yml": _load_replies,
+}
+
+
+def load_content(directory: Path) -> Content:
+    """Load and check every content file; raise ContentError listing all problems."""
+    content = Content()
+    problems: List[Problem] = []
+    for name, loader in CONTENT_FILES.items():
+        loader(directory / name, content, problems)
+    if DEFAULT_LANGUAGE not in content.languages:
+        problems.append(Problem("conversation.yml", "languages", "English (en) must be listed"))
+    if problems:
+        raise ContentError(problems)
+    return content

@@ -1,0 +1,27 @@
+"""Builds the shared pieces a running bot needs, once, from the settings."""
+from __future__ import annotations
+
+from typing import Optional
+
+from bot.assistant import Assistant
+from bot.conversation import Conversations
+from bot.pseudonyms import ConversationIds, DailyPseudonyms
+from bot.settings import Settings
+from bot.stats.store import StatsStore
+
+
+def open_conversations(settings: Settings, with_stats: bool = True, assistant: Optional[Assistant] = None) -> Conversations:
+    """Load the model (unless given) and open the stats store (unless told not to)."""
+    assistant = assistant or Assistant.load(settings.model_path, idle_seconds=settings.conversation_idle_minutes * 60)
+    keys = settings.data_dir / "keys"
+    return Conversations(
+        assistant=assistant,
+        conversation_ids=ConversationIds(keys),
+        stats=StatsStore(settings.database_url) if with_stats else None,
+        pseudonyms=DailyPseudonyms(keys) if with_stats else None,
+    )
+
+
+def close_conversations(conversations: Conversations) -> None:
+    if conversations.stats is not None:
+        conversations.stats.close()

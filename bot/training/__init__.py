@@ -1,0 +1,1 @@
+"""From content/ and nlu/ to a trained Rasa model."""

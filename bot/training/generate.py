@@ -1,0 +1,249 @@
+"""Build Rasa training data and responses from content/.
+
+Data flows one way: content/ and nlu/ -> build/rasa/ -> model. The generated files are
+build output (never edited by hand, never committed); the tests and `redheart train`
+rebuild them.
+
+Every reply that depends on the user's language or country becomes one Rasa response with
+conditional variations on the `language` and `country` slots: the default variation is
+English for the default country, and each other (country, language) pair whose text
+differs gets exactly one variation with both conditions, so Rasa never has two matches to
+choose between at random.
+"""
+from __future__ import annotations
+
+import itertools
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List
+
+import yaml
+
+from bot import paths
+from bot.content.schema import DEFAULT_LANGUAGE, Content, Helpline, Localized, Term
+
+DEFAULT_COUNTRY = "BD"
+COUNTRY_PLACEHOLDERS = ("{emergency}", "{child_helpline}", "{helplines}")
+
+# The replies whose intent is answered by a response of the same name.
+REPLY_INTENTS = ("greet", "help", "thanks", "goodbye", "bot_challenge", "out_of_scope", "danger")
+
+
+def term_intent(term: Term) -> str:
+    return f"term_{term.id}"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a variation is for: the language and country slots' values."""
+
+    language: str
+    country: str
+
+
+Render = Callable[[Audience], str]
+
+# The replies that carry the help buttons under their text.
+REPLIES_WITH_HELP_BUTTONS = ("help", "fallback")
+
+
+class ResponseBuilder:
+    """Renders content for each audience and lays it out as Rasa response variations."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.default = Audience(DEFAULT_LANGUAGE, DEFAULT_COUNTRY)
+
+    def audiences(self) -> Iterable[Audience]:
+        for language, country in itertools.product(self.content.languages, self.content.countries):
+            yield Audience(language, country)
+
+    def variations(self, render: Render, buttons: bool = False, labels: bool = False) -> List[Dict[str, Any]]:
+        def variation(audience: Audience) -> Dict[str, Any]:
+            result: Dict[str, Any] = {"text": render(audience)}
+            if buttons:
+                result["buttons"] = self.help_buttons(audience.language)
+            if labels:
+                result["custom"] = {"labels": self.item_labels(audience.language)}
+            return result
+
+        default = variation(self.default)
+        result: List[Dict[str, Any]] = [default]
+        for audience in self.audiences():
+            candidate = variation(audience)
+            if audience == self.default or candidate == default:
+                continue
+            condition = [
+                {"type": "slot", "name": "language", "value": audience.language},
+                {"type": "slot", "name": "country", "value": audience.country},
+            ]
+            result.insert(len(result) - 1, {"condition": condition, **candidate})
+        return result
+
+    def fmt(self, key: str, audience: Audience, **values: str) -> str:
+        return self.content.formats[key].get(audience.language).format(**values)
+
+    # Helplines -----------------------------------------------------------------------
+
+    def _contacts(self, helpline: Helpline) -> str:
+        return ", ".join(contact.value for contact in helpline.contacts)
+
+    def helpline_line(self, helpline: Helpline, audience: Audience) -> str:
+        lang = audience.language
+        return self.fmt(
+            "helpline",
+            audience,
+            name=helpline.name.get(lang),
+            contacts=self._contacts(helpline),
+            hours=helpline.hours.get(lang),
+            cost=helpline.cost.get(lang),
+            purpose=helpline.purpose.get(lang),
+            checked=helpline.checked,
+        )
+
+    def helplines_block(self, audience: Audience) -> str:
+        country = self.content.countries[audience.country]
+        lines = [self.fmt("helplines_heading", audience, country=country.name.get(audience.language))]
+        lines += [self.helpline_line(self.content.helplines[i], audience) for i in country.listed]
+        return "\n".join(lines)
+
+    def country_values(self, audience: Audience) -> Dict[str, str]:
+        country = self.content.countries[audience.country]
+        emergency = self.content.helplines[country.emergency]
+        child = self.content.helplines[country.child_helpline]
+        lang = audience.language
+        return {
+            "emergency": self.fmt("emergency", audience, contact=self._contacts(emergency), name=emergency.name.get(lang)),
+            "child_helpline": self.fmt(
+                "child_helpline",
+                audience,
+                contact=self._contacts(child),
+                name=child.name.get(lang),
+                hours=child.hours.get(lang),
+                cost=child.cost.get(lang),
+            ),
+            "helplines": self.helplines_block(audience),
+        }
+
+    # Replies and terms ----------------------------------------------------------------
+
+    def reply_renderer(self, reply: Localized) -> Render:
+        def render(audience: Audience) -> str:
+            text = reply.get(audience.language)
+            if any(p in text for p in COUNTRY_PLACEHOLDERS):
+                text = text.format(**self.country_values(audience))
+            return text
+
+        return render
+
+    def term_renderer(self, term: Term) -> Render:
+        def render(audience: Audience) -> str:
+            lang = audience.language
+            parts = [self.content.term_headings[term.status].get(lang).format(term=term.heading(lang))]
+            if term.say_instead:
+                parts.append(self.fmt("say_instead", audience, say_instead=term.say_instead.get(lang)))
+            parts.append(term.definition.get(lang))
+            if term.why:
+                parts.append(self.fmt("why", audience, why=term.why.get(lang)))
+            parts.append(self.fmt("example", audience, example=term.example.get(lang)))
+            parts.append(self.fmt("sources", audience, sources="; ".join(s.title for s in term.sources)))
+            return "\n\n".join(parts)
+
+        return render
+
+    def item_labels(self, language: str) -> Dict[str, str]:
+        """Short names of the items, for "Did you mean ...?" buttons."""
+        return {term_intent(term): term.heading(language) for term in self.content.terms}
+
+    def help_buttons(self, language: str) -> List[Dict[str, str]]:
+        return [{"title": b.title.get(language), "payload": f"/{b.intent}"} for b in self.content.help_buttons]
+
+
+def build_domain(content: Content) -> Dict[str, Any]:
+    """The generated part of the domain: slots, item intents and every response."""
+    builder = ResponseBuilder(content)
+    responses: Dict[str, List[Dict[str, Any]]] = {}
+    for key, reply in content.replies.items():
+        responses[f"utter_{key}"] = builder.variations(
+            builder.reply_renderer(reply), buttons=key in REPLIES_WITH_HELP_BUTTONS, labels=key == "ask_back"
+        )
+    responses["utter_helplines"] = builder.variations(builder.helplines_block)
+    for term in content.terms:
+        responses[f"utter_{term_intent(term)}"] = builder.variations(builder.term_renderer(term))
+    return {
+        "version": "3.1",
+        "intents": [term_intent(term) for term in content.terms],
+        "slots": {
+            "language": {
+                "type": "categorical",
+                "values": list(content.languages),
+                "initial_value": DEFAULT_LANGUAGE,
+                "influence_conversation": False,
+                "mappings": [{"type": "custom"}],
+            },
+            "country": {
+                "type": "categorical",
+                "values": list(content.countries),
+                "initial_value": DEFAULT_COUNTRY,
+                "influence_conversation": False,
+                "mappings": [{"type": "custom"}],
+            },
+        },
+        "responses": responses,
+    }
+
+
+def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
+    """Training examples for each term: every name in every question pattern."""
+    nlu = []
+    for term in content.terms:
+        templates = list(patterns["terms"]["any"])
+        if term.status == "avoid":
+            templates += patterns["terms"]["avoid"]
+        examples = []
+        for name in term.names[DEFAULT_LANGUAGE]:
+            for template in templates:
+                example = template.format(name=name.lower())
+                if example not in examples:
+                    examples.append(example)
+        nlu.append({"intent": term_intent(term), "examples": "".join(f"- {e}\n" for e in examples)})
+    return {"version": "3.1", "nlu": nlu}
+
+
+def build_rules(content: Content) -> Dict[str, Any]:
+    rules = [
+        {"rule": f"answer {term_intent(term)}", "steps": [{"intent": term_intent(term)}, {"action": f"utter_{term_intent(term)}"}]}
+        for term in content.terms
+    ]
+    return {"version": "3.1", "rules": rules}
+
+
+def _write_yaml(path: Path, data: Dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = "# Generated from content/ by `redheart train`; do not edit.\n"
+    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class TrainingFiles:
+    """Where Rasa finds the project's training input after generation."""
+
+    config: Path
+    domain: Path
+    data: List[Path]
+
+
+def generate(content: Content, build_dir: Path = paths.BUILD_DIR) -> TrainingFiles:
+    """Write the generated domain, NLU data and rules under build_dir."""
+    if build_dir.exists():
+        shutil.rmtree(build_dir)
+    domain_dir = build_dir / "domain"
+    data_dir = build_dir / "data"
+    domain_dir.mkdir(parents=True)
+    shutil.copyfile(paths.DOMAIN_FILE, domain_dir / "domain.yml")
+    _write_yaml(domain_dir / "content.yml", build_domain(content))
+    patterns = yaml.safe_load(paths.QUESTION_PATTERNS.read_text(encoding="utf-8"))
+    _write_yaml(data_dir / "terms_nlu.yml", build_nlu(content, patterns))
+    _write_yaml(data_dir / "terms_rules.yml", build_rules(content))
+    return TrainingFiles(config=paths.CONFIG_FILE, domain=domain_dir, data=[paths.NLU_DATA_DIR, data_dir])

@@ -1,0 +1,204 @@
+"""A small stand-in for Telegram's Bot API, served on loopback for the tests.
+
+It speaks enough of the real API for python-telegram-bot's Application to poll it, send
+messages and answer callback queries. Tests queue updates as a Telegram user would send
+them and read back what the bot sent. Faults (HTTP 429, slow answers) can be injected.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from aiohttp import web
+
+BOT_USER = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "Red Heart",
+    "username": "redheart_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass
+class Call:
+    method: str
+    params: Dict[str, Any]
+
+
+@dataclass
+class BotApiStandIn:
+    token: str = "123456:TEST-TOKEN"
+    calls: List[Call] = field(default_factory=list)
+    updates: List[Dict[str, Any]] = field(default_factory=list)
+    # method -> list of faults to serve before answering normally: ("429", seconds) or ("slow", seconds)
+    faults: Dict[str, List[tuple]] = field(default_factory=dict)
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._new_update = asyncio.Event()
+        self._runner: Optional[web.AppRunner] = None
+        self._stopping = False
+
+    # Life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("POST", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._new_update.set()  # release any long poll still waiting
+        await asyncio.sleep(0.05)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # What a Telegram user does ---------------------------------------------------------
+
+    def _queue(self, update: Dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        self.updates.append({"update_id": update_id, **update})
+        self._new_update.set()
+        return update_id
+
+    @staticmethod
+    def user(user_id: int, language: Optional[str] = "en") -> Dict[str, Any]:
+        user = {"id": user_id, "is_bot": False, "first_name": "Parent"}
+        if language:
+            user["language_code"] = language
+        return user
+
+    def message(self, chat_id: int, text: Optional[str] = None, language: Optional[str] = "en", **extra: Any) -> int:
+        """Queue a private message; extra fields (sticker, photo, ...) are added to it."""
+        message: Dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Parent"},
+            "from": self.user(chat_id, language),
+            **extra,
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return self._queue({"message": message})
+
+    def press(self, chat_id: int, data: str, language: Optional[str] = "en") -> int:
+        """Queue a press on an inline button under one of the bot's messages."""
+        return self._queue(
+            {
+                "callback_query": {
+                    "id": str(next(self._message_ids)),
+                    "from": self.user(chat_id, language),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": {
+                        "message_id": next(self._message_ids),
+                        "date": int(time.time()),
+                        "chat": {"id": chat_id, "type": "private"},
+                        "from": BOT_USER,
+                        "text": "earlier reply",
+                    },
+                }
+            }
+        )
+
+    # What the bot sent -------------------------------------------------------------------
+
+    def sent(self, method: str = "sendMessage", chat_id: Optional[int] = None) -> List[Dict[str, Any]]:
+        return [
+            c.params
+            for c in self.calls
+            if c.method == method and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
+
+    async def wait_for(self, method: str, count: int = 1, chat_id: Optional[int] = None, timeout: float = 20.0) -> List[Dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.sent(method, chat_id)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} {method} call(s), saw {len(self.sent(method, chat_id))}")
+
+    # The API -----------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> Dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        form = await request.post()
+        params: Dict[str, Any] = {}
+        for key, value in form.items():
+            text = value if isinstance(value, str) else ""
+            try:
+                params[key] = json.loads(text)
+            except ValueError:
+                params[key] = text
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        params = await self._params(request)
+        faults = self.faults.get(method)
+        if faults:
+            kind, seconds = faults.pop(0)
+            self.calls.append(Call(f"{method}:{kind}", params))
+            if kind == "429":
+                return web.json_response(
+                    {"ok": False, "error_code": 429, "description": "Too Many Requests: retry later",
+                     "parameters": {"retry_after": seconds}},
+                    status=429,
+                )
+            await asyncio.sleep(seconds)
+        if method != "getUpdates":
+            self.calls.append(Call(method, params))
+        result = await getattr(self, f"_api_{method}", self._api_default)(params)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _api_default(self, params: Dict[str, Any]) -> Any:
+        return True
+
+    async def _api_getMe(self, params: Dict[str, Any]) -> Any:
+        return BOT_USER
+
+    async def _api_getUpdates(self, params: Dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if not self.updates and timeout and not self._stopping:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except asyncio.TimeoutError:
+                pass
+        return [u for u in self.updates if u["update_id"] >= offset]
+
+    async def _api_sendMessage(self, params: Dict[str, Any]) -> Any:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }

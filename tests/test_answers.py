@@ -1,0 +1,85 @@
+"""A parent's or teacher's question in, the expected kind of answer out.
+
+Asked through the same entry point as `redheart ask` (bot.conversation).
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ask
+
+TERM_QUESTIONS = [
+    ("what is grooming", "term_grooming"),
+    ("grooming meaning", "term_grooming"),
+    ("why not say child pornography", "term_child_pornography"),
+    ("is it ok to say child prostitute?", "term_child_prostitute"),
+    ("CSAM meaning", "term_csam"),
+    ("what is sextortion", "term_sextortion"),
+    ("what is child trafficking", "term_trafficking"),
+]
+
+
+@pytest.mark.parametrize("question, intent", TERM_QUESTIONS)
+def test_a_term_question_gets_that_terms_card(run, conversations, question, intent):
+    turn = ask(run, conversations, question)
+    assert turn.intent == intent
+    assert len(turn.responses) == 1
+    assert "Source:" in turn.responses[0].text
+
+
+def test_a_term_to_avoid_answers_with_the_term_to_use_and_why(run, conversations):
+    text = ask(run, conversations, "why not say child pornography").responses[0].text
+    assert "avoid this term" in text
+    assert "Say instead: **child sexual abuse material (CSAM)**" in text
+    assert "Why:" in text
+
+
+def test_a_child_in_danger_gets_the_emergency_number_then_the_child_helpline_first(run, conversations):
+    turn = ask(run, conversations, "someone is hurting my daughter right now")
+    assert turn.intent == "danger"
+    first_lines = turn.responses[0].text.splitlines()[:2]
+    assert "999" in first_lines[0]
+    assert "1098" in first_lines[1]
+
+
+def test_asking_for_helplines_lists_the_bangladesh_numbers_with_their_check_date(run, conversations):
+    turn = ask(run, conversations, "who can i call")
+    assert turn.intent == "helplines"
+    text = turn.responses[0].text
+    for number in ("999", "1098", "109"):
+        assert f": {number}." in text
+    assert "Checked 2026-11-23" in text
+
+
+def test_a_greeting_says_the_bot_is_automated(run, conversations):
+    turn = ask(run, conversations, "hello")
+    assert turn.intent == "greet"
+    assert "automated" in turn.responses[0].text
+
+
+def test_help_lists_what_can_be_asked_with_buttons(run, conversations):
+    turn = ask(run, conversations, "what can i ask")
+    assert turn.intent == "help"
+    assert [b.payload for b in turn.responses[0].buttons] == ["/term_grooming", "/term_child_pornography", "/helplines"]
+
+
+def test_a_button_payload_opens_its_item(run, conversations):
+    assert ask(run, conversations, "/term_grooming").intent == "term_grooming"
+
+
+def test_typed_slash_words_are_read_as_words_not_as_orders(run, conversations):
+    turn = ask(run, conversations, "/what is grooming")
+    assert turn.intent == "term_grooming"
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, "👍", "\x00\x07"])
+def test_a_message_without_words_gets_a_kind_reply(run, conversations, text):
+    turn = ask(run, conversations, text)
+    assert turn.intent == "unsupported_message"
+    assert "type your question" in turn.responses[0].text
+
+
+def test_gibberish_is_not_answered_at_random(run, conversations):
+    turn = ask(run, conversations, "xqzv plorb wugg")
+    assert turn.intent in ("nlu_fallback", "unsupported_message", "out_of_scope")
+    assert not turn.intent.startswith("term_")

@@ -1,0 +1,63 @@
+"""The content check names the file, the entry and the problem."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import paths
+from bot.content.load import ContentError, load_content
+
+
+def test_the_project_content_passes_the_check():
+    content = load_content(paths.CONTENT_DIR)
+    assert len(content.terms) >= 5
+    assert {"bd_999", "bd_1098", "bd_109"} <= set(content.helplines)
+
+
+def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    directory = tmp_path / "content"
+    shutil.copytree(paths.CONTENT_DIR, directory)
+    target = directory / file
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found in {file}"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return directory
+
+
+BROKEN = [
+    ("terms.yml", "      - title: INHOPE, What are the Luxembourg Guidelines?\n        url: https://www.inhope.org/EN/articles/what-are-the-luxembourg-guidelines\n      - title: ECPAT, Terminology and acronyms\n        url: https://globaldatabase.ecpat.org/terminology-and-acronyms/\n\n  - id: sexual_exploitation",
+     "      []\n\n  - id: sexual_exploitation", "terms.yml: child_sexual_abuse: missing source"),
+    ("terms.yml", "  - id: grooming\n    status: use\n", "  - id: grooming\n    status: use\n    colour: red\n",
+     "terms.yml: grooming: unknown key 'colour'"),
+    ("terms.yml", "  - id: csam\n", "  - id: grooming\n", "terms.yml: grooming: duplicate id"),
+    ("helplines.yml", '{type: phone, value: "1098"}', '{type: phone, value: "call us"}',
+     "helplines.yml: bd_1098: 'call us' is not a phone number"),
+    ("terms.yml", "    say_instead:\n      en: child sexual abuse material (CSAM)\n", "",
+     "terms.yml: child_pornography: a term marked 'avoid' needs an alternative in 'say_instead'"),
+    ("terms.yml", "    definition:\n      en: >-\n        When someone builds", "    definition:\n      bn: >-\n        When someone builds",
+     "terms.yml: grooming: 'definition' is missing in English (en)"),
+    ("helplines.yml", "    checked: 2026-11-23\n", "", "helplines.yml: bd_999: missing 'checked'"),
+]
+
+
+@pytest.mark.parametrize("file, old, new, expected", BROKEN, ids=[b[3].split(": ", 2)[2][:40] for b in BROKEN])
+def test_broken_content_is_rejected_with_a_message_naming_file_entry_and_problem(tmp_path, file, old, new, expected):
+    directory = broken(tmp_path, file, old, new)
+    with pytest.raises(ContentError) as error:
+        load_content(directory)
+    messages = [str(p) for p in error.value.problems]
+    assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_redheart_content_check_exits_non_zero_and_prints_the_problem(tmp_path):
+    directory = broken(tmp_path, "helplines.yml", '{type: phone, value: "109"}', '{type: phone, value: "1O9"}')
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check", "--directory", str(directory)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "helplines.yml: bd_109: '1O9' is not a phone number" in result.stderr
