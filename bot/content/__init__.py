@@ -1,0 +1,1 @@
+"""The campaign content: loading and checking content/."""
