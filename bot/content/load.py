@@ -238,10 +238,20 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
         reply = reader.localized(key, {key: value}, key)
         if reply:
             content.replies[key] = reply
-    for position, raw in enumerate(data.get("help_buttons") or [], start=1):
-        title = reader.localized(f"help button {position}", raw, "title")
-        if title and raw.get("intent"):
-            content.help_buttons.append(Button(title, str(raw["intent"])))
+    for key, raw_buttons in (data.get("buttons") or {}).items():
+        for position, raw in enumerate(raw_buttons or [], start=1):
+            title = reader.localized(f"buttons.{key} {position}", raw, "title")
+            if title and raw.get("intent"):
+                content.buttons.setdefault(str(key), []).append(Button(title, str(raw["intent"])))
+    for intent, raw in (data.get("phrases") or {}).items():
+        whole = raw.pop("whole_message", None) if isinstance(raw, dict) else None
+        for target, phrases in ((content.safety_phrases, raw), (content.safety_whole_messages, whole)):
+            if not phrases:
+                continue
+            if not isinstance(phrases, dict) or not isinstance(phrases.get(DEFAULT_LANGUAGE), list):
+                reader.problem(f"phrases.{intent}", "phrases must be listed per language, English (en) first")
+                continue
+            target[str(intent)] = {str(lang): [str(p) for p in items] for lang, items in phrases.items()}
     for key, value in (data.get("formats") or {}).items():
         if key == "term_heading":
             for status in TERM_STATUSES:

@@ -86,7 +86,10 @@ class Content:
     countries: Dict[str, Country] = field(default_factory=dict)
     languages: Dict[str, str] = field(default_factory=dict)
     replies: Dict[str, Localized] = field(default_factory=dict)
-    help_buttons: List[Button] = field(default_factory=list)
+    buttons: Dict[str, List[Button]] = field(default_factory=dict)
+    # Safety net phrases: intent -> language -> phrases; "whole" ones match a whole message.
+    safety_phrases: Dict[str, Dict[str, List[str]]] = field(default_factory=dict)
+    safety_whole_messages: Dict[str, Dict[str, List[str]]] = field(default_factory=dict)
     formats: Dict[str, Localized] = field(default_factory=dict)
     term_headings: Dict[str, Localized] = field(default_factory=dict)
 

@@ -25,7 +25,7 @@ usage_events = Table(
     Column("user_pseudonym", String(32), nullable=True),
 )
 
-SAFETY_INTENTS = frozenset({"danger", "disclosure", "sexual_extortion", "child_in_danger"})
+SAFETY_INTENTS = frozenset({"danger", "child_disclosure", "disclosure", "extortion"})
 REFUSAL_INTENTS = frozenset({"harmful_request"})
 SMALL_TALK_INTENTS = frozenset({"greet", "help", "thanks", "goodbye", "bot_challenge", "unsupported_message"})
 

@@ -24,10 +24,6 @@ from bot import paths
 from bot.content.schema import DEFAULT_LANGUAGE, Content, Helpline, Localized, Term
 
 DEFAULT_COUNTRY = "BD"
-COUNTRY_PLACEHOLDERS = ("{emergency}", "{child_helpline}", "{helplines}")
-
-# The replies whose intent is answered by a response of the same name.
-REPLY_INTENTS = ("greet", "help", "thanks", "goodbye", "bot_challenge", "out_of_scope", "danger")
 
 
 def term_intent(term: Term) -> str:
@@ -44,8 +40,16 @@ class Audience:
 
 Render = Callable[[Audience], str]
 
-# The replies that carry the help buttons under their text.
-REPLIES_WITH_HELP_BUTTONS = ("help", "fallback")
+
+class _HelplineLines:
+    """Lets a reply name one helpline as {helpline[ID]}."""
+
+    def __init__(self, builder: "ResponseBuilder", audience: Audience) -> None:
+        self.builder = builder
+        self.audience = audience
+
+    def __getitem__(self, ident: str) -> str:
+        return self.builder.helpline_line(self.builder.content.helplines[ident], self.audience)
 
 
 class ResponseBuilder:
@@ -59,11 +63,11 @@ class ResponseBuilder:
         for language, country in itertools.product(self.content.languages, self.content.countries):
             yield Audience(language, country)
 
-    def variations(self, render: Render, buttons: bool = False, labels: bool = False) -> List[Dict[str, Any]]:
+    def variations(self, render: Render, buttons: str = "", labels: bool = False) -> List[Dict[str, Any]]:
         def variation(audience: Audience) -> Dict[str, Any]:
             result: Dict[str, Any] = {"text": render(audience)}
-            if buttons:
-                result["buttons"] = self.help_buttons(audience.language)
+            if buttons in self.content.buttons:
+                result["buttons"] = self.buttons(buttons, audience.language)
             if labels:
                 result["custom"] = {"labels": self.item_labels(audience.language)}
             return result
@@ -108,7 +112,7 @@ class ResponseBuilder:
         lines += [self.helpline_line(self.content.helplines[i], audience) for i in country.listed]
         return "\n".join(lines)
 
-    def country_values(self, audience: Audience) -> Dict[str, str]:
+    def country_values(self, audience: Audience) -> Dict[str, Any]:
         country = self.content.countries[audience.country]
         emergency = self.content.helplines[country.emergency]
         child = self.content.helplines[country.child_helpline]
@@ -124,16 +128,14 @@ class ResponseBuilder:
                 cost=child.cost.get(lang),
             ),
             "helplines": self.helplines_block(audience),
+            "helpline": _HelplineLines(self, audience),
         }
 
     # Replies and terms ----------------------------------------------------------------
 
     def reply_renderer(self, reply: Localized) -> Render:
         def render(audience: Audience) -> str:
-            text = reply.get(audience.language)
-            if any(p in text for p in COUNTRY_PLACEHOLDERS):
-                text = text.format(**self.country_values(audience))
-            return text
+            return reply.get(audience.language).format(**self.country_values(audience))
 
         return render
 
@@ -156,8 +158,8 @@ class ResponseBuilder:
         """Short names of the items, for "Did you mean ...?" buttons."""
         return {term_intent(term): term.heading(language) for term in self.content.terms}
 
-    def help_buttons(self, language: str) -> List[Dict[str, str]]:
-        return [{"title": b.title.get(language), "payload": f"/{b.intent}"} for b in self.content.help_buttons]
+    def buttons(self, reply: str, language: str) -> List[Dict[str, str]]:
+        return [{"title": b.title.get(language), "payload": f"/{b.intent}"} for b in self.content.buttons[reply]]
 
 
 def build_domain(content: Content) -> Dict[str, Any]:
@@ -166,7 +168,7 @@ def build_domain(content: Content) -> Dict[str, Any]:
     responses: Dict[str, List[Dict[str, Any]]] = {}
     for key, reply in content.replies.items():
         responses[f"utter_{key}"] = builder.variations(
-            builder.reply_renderer(reply), buttons=key in REPLIES_WITH_HELP_BUTTONS, labels=key == "ask_back"
+            builder.reply_renderer(reply), buttons=key, labels=key == "ask_back"
         )
     responses["utter_helplines"] = builder.variations(builder.helplines_block)
     for term in content.terms:
@@ -211,6 +213,16 @@ def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
     return {"version": "3.1", "nlu": nlu}
 
 
+def build_safety_lookups(content: Content) -> Dict[str, Any]:
+    """The safety net's phrases as Rasa lookup tables, read by bot.nlu.safety_net."""
+    tables = []
+    for prefix, groups in (("safety_", content.safety_phrases), ("safety_whole_", content.safety_whole_messages)):
+        for intent, by_language in groups.items():
+            phrases = [p for language in sorted(by_language) for p in by_language[language]]
+            tables.append({"lookup": f"{prefix}{intent}", "examples": "".join(f"- {p}\n" for p in phrases)})
+    return {"version": "3.1", "nlu": tables}
+
+
 def build_rules(content: Content) -> Dict[str, Any]:
     rules = [
         {"rule": f"answer {term_intent(term)}", "steps": [{"intent": term_intent(term)}, {"action": f"utter_{term_intent(term)}"}]}
@@ -246,4 +258,5 @@ def generate(content: Content, build_dir: Path = paths.BUILD_DIR) -> TrainingFil
     patterns = yaml.safe_load(paths.QUESTION_PATTERNS.read_text(encoding="utf-8"))
     _write_yaml(data_dir / "terms_nlu.yml", build_nlu(content, patterns))
     _write_yaml(data_dir / "terms_rules.yml", build_rules(content))
+    _write_yaml(data_dir / "safety_lookups.yml", build_safety_lookups(content))
     return TrainingFiles(config=paths.CONFIG_FILE, domain=domain_dir, data=[paths.NLU_DATA_DIR, data_dir])

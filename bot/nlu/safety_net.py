@@ -1,0 +1,170 @@
+"""The safety net: curated phrases that route a message to the safety path, whatever the
+classifier thought.
+
+People disclose danger in ways no classifier is sure about. This component runs last, after the
+intent classifier and FallbackClassifier: when a message contains one of the
+campaign's curated phrases (content/safety.yml, compiled into lookup tables named
+`safety_<intent>`), the message's intent becomes that safety intent with full confidence.
+Matching is on normalised words; a long word may be misspelt by one letter.
+
+It also holds the model to a higher bar for intents whose false positives hurt: a worried
+parent must never be refused because the classifier half-thought they asked for abuse
+material. Below `min_confidence`, such a prediction becomes nlu_fallback (the bot asks back).
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+FALLBACK_INTENT = "nlu_fallback"
+LOOKUP_PREFIX = "safety_"
+WHOLE_PREFIX = "safety_whole_"
+PHRASES_FILE = "safety_phrases.json"
+# Words at least this long may differ by one edit and still match.
+FUZZY_MIN_LENGTH = 5
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalise(text: str) -> List[str]:
+    """Lower-case words without accents or punctuation; apostrophes join ("don't" -> "dont")."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("'", "").replace("’", ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return WORD.findall(text)
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    for i in range(len(longer)):
+        if longer[:i] + longer[i + 1 :] == shorter:
+            return True
+    return False
+
+
+def _word_matches(phrase_word: str, word: str) -> bool:
+    if len(phrase_word) >= FUZZY_MIN_LENGTH:
+        return _within_one_edit(phrase_word, word)
+    return phrase_word == word
+
+
+def contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether the phrase's words appear in order, next to each other, in words."""
+    size = len(phrase)
+    return any(
+        all(_word_matches(phrase[j], words[i + j]) for j in range(size)) for i in range(len(words) - size + 1)
+    )
+
+
+Phrases = List[Tuple[str, List[List[str]]]]
+
+
+class PhraseMatcher:
+    """Ordered (intent, phrases) pairs; the first intent with a matching phrase wins.
+
+    `whole` phrases match only a message that is exactly the phrase ("help").
+    """
+
+    def __init__(self, phrases: Phrases, whole: Phrases) -> None:
+        self.phrases = phrases
+        self.whole = whole
+
+    def match(self, text: str) -> Optional[str]:
+        words = normalise(text)
+        for intent, intent_phrases in self.phrases:
+            if any(contains(words, phrase) for phrase in intent_phrases):
+                return intent
+        for intent, intent_phrases in self.whole:
+            if words in intent_phrases:
+                return intent
+        return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SafetyNet(GraphComponent, IntentClassifier):
+    """Overrides the predicted intent when a curated safety phrase is present."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # Safety intents in order of precedence: the first that matches wins; and the
+        # confidence the classifier alone needs for an intent (no phrase matched).
+        return {"precedence": [], "min_confidence": {}}
+
+    def __init__(self, config: Dict[Text, Any], storage: ModelStorage, resource: Resource, matcher: PhraseMatcher) -> None:
+        self._config = config
+        self._storage = storage
+        self._resource = resource
+        self.matcher = matcher
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext) -> "SafetyNet":
+        return cls(config, model_storage, resource, PhraseMatcher([], []))
+
+    def _ordered(self, tables: Dict[str, List[str]]) -> Phrases:
+        precedence = list(self._config["precedence"])
+        order = precedence + sorted(set(tables) - set(precedence))
+        return [(intent, [normalise(p) for p in tables[intent] if normalise(p)]) for intent in order if intent in tables]
+
+    def train(self, training_data: TrainingData) -> Resource:
+        contained: Dict[str, List[str]] = {}
+        whole: Dict[str, List[str]] = {}
+        for table in training_data.lookup_tables:
+            name = table["name"]
+            if name.startswith(WHOLE_PREFIX):
+                whole[name[len(WHOLE_PREFIX):]] = table["elements"]
+            elif name.startswith(LOOKUP_PREFIX):
+                contained[name[len(LOOKUP_PREFIX):]] = table["elements"]
+        self.matcher = PhraseMatcher(self._ordered(contained), self._ordered(whole))
+        with self._storage.write_to(self._resource) as directory:
+            (directory / PHRASES_FILE).write_text(
+                json.dumps({"phrases": self.matcher.phrases, "whole": self.matcher.whole}), encoding="utf-8"
+            )
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> "SafetyNet":
+        with model_storage.read_from(resource) as directory:
+            stored = json.loads((directory / PHRASES_FILE).read_text(encoding="utf-8"))
+        matcher = PhraseMatcher([(i, p) for i, p in stored["phrases"]], [(i, p) for i, p in stored["whole"]])
+        return cls(config, model_storage, resource, matcher)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            intent = self.matcher.match(text) if text and not text.startswith("/") else None
+            if intent is not None:
+                self._route(message, intent)
+            else:
+                self._hold_to_minimum(message)
+        return messages
+
+    @staticmethod
+    def _route(message: Message, intent: str) -> None:
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (intent, FALLBACK_INTENT)]
+        message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}, *ranking], add_to_output=True)
+
+    def _hold_to_minimum(self, message: Message) -> None:
+        predicted = message.get(INTENT) or {}
+        needed = self._config["min_confidence"].get(predicted.get("name"))
+        if needed is not None and (predicted.get("confidence") or 0.0) < needed:
+            fallback = {"name": FALLBACK_INTENT, "confidence": needed}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK_INTENT]
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
