@@ -41,6 +41,8 @@ BROKEN = [
     ("terms.yml", "    definition:\n      en: >-\n        When someone builds", "    definition:\n      bn: >-\n        When someone builds",
      "terms.yml: grooming: 'definition' is missing in English (en)"),
     ("helplines.yml", "    checked: 2026-11-23\n", "", "helplines.yml: bd_999: missing 'checked'"),
+    ("terms.yml", "      en: [child sexual abuse material, CSAM", "      en: [grooming, CSAM",
+     "terms.yml: csam: name 'grooming' is also a name of 'grooming'"),
 ]
 
 

@@ -169,6 +169,13 @@ def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
                 )
             )
     known = {term.id for term in content.terms} | seen
+    owners: Dict[Tuple[str, str], str] = {}
+    for term in content.terms:
+        for language, names in term.names.items():
+            for name in names:
+                owner = owners.setdefault((language, name.lower()), term.id)
+                if owner != term.id:
+                    reader.problem(term.id, f"name '{name}' is also a name of '{owner}': the model could not tell them apart")
     for term in content.terms:
         for other in term.related:
             if other not in known:
