@@ -12,17 +12,29 @@ Nothing logged here carries an event's values: only counts and the kind of error
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import logging
 import threading
 from typing import Callable, Deque, Dict, Optional
 
-from bot.stats.events import UsageEvent
+from bot.stats.events import UsageEvent, usage_events
 from bot.stats.store import StatsStore
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+
+
+def _fitted(event: UsageEvent) -> UsageEvent:
+    """The event with every label cut to its column's length, so no write can fail on it."""
+    changes = {}
+    for column in usage_events.columns:
+        value = getattr(event, column.name, None)
+        length = getattr(column.type, "length", None)
+        if isinstance(value, str) and length and len(value) > length:
+            changes[column.name] = value[:length]
+    return dataclasses.replace(event, **changes) if changes else event
 
 
 def _utc_today() -> dt.date:
@@ -63,6 +75,9 @@ class StatsRecorder:
 
     def record(self, event: UsageEvent) -> None:
         try:
+            if not isinstance(event, UsageEvent):
+                return  # nothing the store could take may block the events behind it
+            event = _fitted(event)
             with self._lock:
                 if len(self._buffer) >= self.capacity:
                     day = event.hour.date()
