@@ -28,27 +28,37 @@ DAY = dt.date(2025, 5, 5)
 def assert_safe(group: Group, threshold: int = T) -> None:
     """No shown count under the threshold, and no hidden count that the total pins down.
 
-    What a reader knows of a hidden cell: it is at least 1 (zeros are shown), and when the
-    total is shown the hidden cells add up to total - shown. So a hidden cell can be anything
-    from 1 to (hidden sum) - (other hidden cells); it must be able to reach the threshold."""
+    A reader knows a "<5" cell holds 1..4, an "x" cell at least 5, and (when the total is
+    shown) what the hidden cells add up to. Every hidden cell must keep two or more possible
+    values, found here by trying each value against what the other cells could hold."""
     shown = [c.value for c in group.cells if not c.hidden]
     assert all(v == 0 or v >= threshold for v in shown), group
     assert group.total.hidden or group.total.value == 0 or group.total.value >= threshold
+    assert not any(c.hidden and not c.secondary and c.value >= threshold for c in group.cells)
     hidden = [c for c in group.cells if c.hidden]
-    if hidden and not group.total.hidden:
-        remainder = group.total.value - sum(shown)
-        for cell in hidden:
-            assert remainder - (len(hidden) - 1) >= threshold, group
+    if not hidden or group.total.hidden:
+        return
+    rest = group.total.value - sum(shown)
+    domains = [range(1, threshold) if not c.secondary else range(threshold, rest + 1) for c in hidden]
+    for index, domain in enumerate(domains):
+        others = [d for i, d in enumerate(domains) if i != index]
+        low, high = sum(d.start for d in others), sum(d.stop - 1 for d in others)
+        possible = [v for v in domain if low <= rest - v <= high]
+        assert len(possible) >= 2, (group, index, possible)
 
 
 def test_suppression_examples():
     group = suppress([120, 3, 40, 0], T)
-    assert [c.show(T) for c in group.cells] == ["120", "<5", "<5", "0"] and group.total.show(T) == "163"
+    assert [c.show(T) for c in group.cells] == ["120", "<5", "x", "0"] and group.total.show(T) == "163"
     assert [c.show(T) for c in suppress([9, 9, 9], T).cells] == ["9", "9", "9"]
     lonely = suppress([3], T)
     assert lonely.cells[0].hidden and lonely.total.hidden
     ones = suppress([1, 1, 1, 1, 1, 50], T)  # five hidden ones add up to 5, but each is still 1
-    assert all(c.hidden for c in ones.cells[:5]) and ones.cells[5].hidden
+    assert [c.show(T) for c in ones.cells] == ["<5"] * 5 + ["x"]
+    fours = suppress([4, 4, 40], T)  # two hidden fours add up to 8: each must be 4 unless 40 goes too
+    assert [c.show(T) for c in fours.cells] == ["<5", "<5", "x"]
+    pair = suppress([1, 5], T)  # nothing left to hide: the total would give both away
+    assert pair.total.hidden
 
 
 def test_suppression_never_shows_or_reveals_a_small_count():
@@ -99,7 +109,7 @@ def test_a_report_over_a_small_dataset_shows_nothing_small(tmp_path: Path):
             # csam (2) is hidden, so sextortion (19, the next smallest) is hidden too, and hidden
             # cells are listed alphabetically so that their order says nothing.
             assert [label for label, _ in terms.rows] == ["term_grooming", "term_csam", "term_sextortion"]
-            assert [c.show(T) for _, (c,) in terms.rows] == ["120", "<5", "<5"]
+            assert [c.show(T) for _, (c,) in terms.rows] == ["120", "<5", "x"]
             assert terms.total[0].show(T) == "141"
         month = build_report(store, by="month", threshold=T)
         assert month.table("periods").total[0].value == 120 + 19 + 60 + 2 + 1 + 7 + 3
@@ -138,7 +148,7 @@ def test_stats_prints_csv_and_charts(stats_command: Path, capsys):
     assert {"table", "label", "measure", "value"} == set(rows[0])
     counts = [r["value"] for r in rows if r["table"] != "summary"]
     assert "<5" in counts
-    assert all(v == "<5" or int(v) == 0 or int(v) >= T for v in counts)
+    assert all(v in ("<5", "x") or int(v) == 0 or int(v) >= T for v in counts)
     assert {r["table"] for r in rows} >= {"periods", "language", "country", "terms", "topics", "safety", "helpline", "outcome"}
     language = {r["label"]: r["value"] for r in rows if r["table"] == "language"}
     assert language == {"en": "193", "bn": "19", "Total": "212"}
@@ -159,7 +169,7 @@ def test_the_html_report_is_one_page_that_chromium_renders(stats_command: Path):
     assert document.count('src="data:image/png;base64,') >= 3
     assert not re.search(r'(src|href)="(?!data:)', document)  # nothing fetched from elsewhere
     for cell in re.findall(r'<td class="n">([^<]*)</td>', document):
-        assert cell == "&lt;5" or int(cell) == 0 or int(cell) >= T
+        assert cell in ("&lt;5", "x") or int(cell) == 0 or int(cell) >= T
 
     chromium = ensure("chromium", "chromium", "/usr/bin/chromium")
     shot = stats_command / "shot.png"

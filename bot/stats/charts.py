@@ -1,7 +1,8 @@
 """Charts of a report, as PNG bytes, drawn with matplotlib's Agg backend (no display needed).
 
 Charts draw only what the report shows: a hidden count is drawn as an outlined bar of the
-threshold's height, marked "<5", so its size can not be read off the chart.
+threshold's height, marked "<5" (one hidden to protect it: no bar, marked "x"), so no size
+can be read off the chart.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def _png(figure: Figure) -> bytes:
 
 def _bars(title: str, labels: List[str], cells: List[Cell], threshold: int, horizontal: bool = False, color: str = RED) -> bytes:
     figure, axes = plt.subplots(figsize=(8, 4.5))
-    heights = [threshold if c.hidden else c.value for c in cells]
+    heights = [(0 if c.secondary else threshold) if c.hidden else c.value for c in cells]
     positions = list(range(len(labels)))
     draw = axes.barh if horizontal else axes.bar
     bars = draw(positions, heights, color=[("white" if c.hidden else color) for c in cells], edgecolor=color, hatch=None)
@@ -40,7 +41,7 @@ def _bars(title: str, labels: List[str], cells: List[Cell], threshold: int, hori
             bar.set_hatch("//")
             x = bar.get_x() + bar.get_width() / 2 if not horizontal else bar.get_width()
             y = bar.get_height() if not horizontal else bar.get_y() + bar.get_height() / 2
-            axes.annotate(f"<{threshold}", (x, y), ha="center" if not horizontal else "left", va="bottom" if not horizontal else "center", fontsize=8, color=GREY)
+            axes.annotate(cell.show(threshold), (x, y), ha="center" if not horizontal else "left", va="bottom" if not horizontal else "center", fontsize=8, color=GREY)
     if horizontal:
         axes.set_yticks(positions)
         axes.set_yticklabels(labels)

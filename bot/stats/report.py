@@ -161,7 +161,7 @@ def to_text(report: Report) -> str:
     t = report.threshold
     lines = [
         f"Red Heart bot usage, {_range_text(report)}, by {report.by}",
-        f"Counts under {t} are shown as <{t}; some others are hidden too so that they can not be worked out.",
+        f"Counts under {t} are shown as <{t}; x marks a count hidden so that a small one can not be worked out.",
         "",
         f"Messages handled: {report.messages.show(t)}",
         f"Fallback rate (fallback or asked back): {format_rate(report)}",
@@ -221,7 +221,7 @@ def to_html(report: Report, charts: Mapping[str, bytes]) -> str:
         ".note{color:#555;font-size:0.9em}</style></head><body>",
         "<h1>Red Heart bot usage</h1>",
         f"<p>{esc(_range_text(report))}, by {esc(report.by)}. Counts under {t} are shown as &lt;{t}; "
-        "some others are hidden too so that they can not be worked out from totals. "
+        "x marks a count hidden so that a small one can not be worked out from totals. "
         "No message text and no Telegram account is stored.</p>",
         "<ul>",
         f"<li>Messages handled: {esc(report.messages.show(t))}</li>",
