@@ -103,20 +103,46 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
 def _stats(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.stats.config import StatsSettings
+    from bot.stats.report import build_report, to_html, to_text, write_csv
     from bot.stats.store import StatsStore
 
+    threshold = StatsSettings.from_env().suppression_threshold
     store = StatsStore(Settings.from_env().database_url)
     try:
-        totals = store.totals()
-        print(f"Messages handled: {totals['messages']}")
-        print(f"Distinct users, counted per day: {totals['user_days']}")
-        for column in ("language", "kind", "outcome", "item"):
-            print(f"\nBy {column}:")
-            for value, count in store.count_by(column):
-                print(f"  {value:<32} {count:>6}")
+        report = build_report(store, since=args.since, until=args.until, by=args.by, threshold=threshold)
     finally:
         store.close()
+    print(to_text(report), end="")
+    if args.csv:
+        write_csv(report, Path(args.csv))
+        print(f"CSV written to {args.csv}")
+    if args.png or args.html:
+        from bot.stats.charts import charts
+
+        images = charts(report)
+        if args.png:
+            folder = Path(args.png)
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, png in images.items():
+                (folder / f"{name}.png").write_bytes(png)
+            print(f"{len(images)} chart(s) written to {folder}")
+        if args.html:
+            Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.html).write_text(to_html(report, images), encoding="utf-8")
+            print(f"HTML report written to {args.html}")
     return 0
 
 
@@ -149,7 +175,14 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("text", nargs="?", help="the question; without it, one per line from standard input")
 
     commands.add_parser("run", help="run on Telegram (a terminal chat when no token is set)").set_defaults(handler=_run)
-    commands.add_parser("stats", help="usage counts from the stats store").set_defaults(handler=_stats)
+    stats = commands.add_parser("stats", help="usage counts from the stats store (small counts hidden)")
+    stats.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (default: the first record)")
+    stats.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (default: today)")
+    stats.add_argument("--by", choices=("day", "week", "month"), default="day", help="period of the time table")
+    stats.add_argument("--csv", metavar="FILE", help="also write the report as CSV")
+    stats.add_argument("--png", metavar="DIR", help="also write charts as PNG files into DIR")
+    stats.add_argument("--html", metavar="FILE", help="also write one self-contained HTML page with the charts")
+    stats.set_defaults(handler=_stats)
     return main
 
 

@@ -7,7 +7,8 @@ from bot.assistant import Assistant
 from bot.conversation import Conversations
 from bot.pseudonyms import ConversationIds, DailyPseudonyms
 from bot.settings import Settings
-from bot.stats.store import StatsStore
+from bot.stats.config import StatsSettings
+from bot.stats.recorder import StatsRecorder
 
 
 def open_conversations(settings: Settings, with_stats: bool = True, assistant: Optional[Assistant] = None) -> Conversations:
@@ -17,9 +18,15 @@ def open_conversations(settings: Settings, with_stats: bool = True, assistant: O
     return Conversations(
         assistant=assistant,
         conversation_ids=ConversationIds(keys),
-        stats=StatsStore(settings.database_url) if with_stats else None,
+        stats=open_recorder(settings.database_url) if with_stats else None,
         pseudonyms=DailyPseudonyms(keys) if with_stats else None,
     )
+
+
+def open_recorder(database_url: str) -> StatsRecorder:
+    """The bot's statistics: buffered, written in the background, folded daily."""
+    stats = StatsSettings.from_env()
+    return StatsRecorder(database_url, capacity=stats.buffer_size, retention_days=stats.retention_days)
 
 
 def close_conversations(conversations: Conversations) -> None:

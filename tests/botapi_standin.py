@@ -148,6 +148,9 @@ class BotApiStandIn:
         form = await request.post()
         params: Dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an uploaded file (sendPhoto): keep its bytes
+                params[key] = value.file.read()
+                continue
             text = value if isinstance(value, str) else ""
             try:
                 params[key] = json.loads(text)
@@ -201,4 +204,14 @@ class BotApiStandIn:
             "chat": {"id": int(params["chat_id"]), "type": "private"},
             "from": BOT_USER,
             "text": params.get("text", ""),
+        }
+
+    async def _api_sendPhoto(self, params: Dict[str, Any]) -> Any:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "from": BOT_USER,
+            "photo": [{"file_id": "p1", "file_unique_id": "pu1", "width": 800, "height": 450}],
+            "caption": params.get("caption", ""),
         }

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import List, Optional
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table
 
 metadata = MetaData()
 
@@ -23,6 +23,41 @@ usage_events = Table(
     Column("item", String(64), nullable=False),
     Column("outcome", String(16), nullable=False),
     Column("user_pseudonym", String(32), nullable=True),
+)
+
+# Raw events older than the retention period are folded into these daily totals and deleted.
+# The schema is created and changed only by the Alembic migrations in bot/stats/migrations/;
+# these definitions are what the queries use and a test checks they match the migrations.
+DIMENSIONS = ("channel", "language", "country", "kind", "item", "outcome")
+
+daily_totals = Table(
+    "daily_totals",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("country", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("item", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("count", Integer, nullable=False),
+    PrimaryKeyConstraint("day", *DIMENSIONS, name="pk_daily_totals"),
+)
+
+# Distinct users per day can not be summed from other totals, so each folded day keeps its own.
+daily_users = Table(
+    "daily_users",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("users", Integer, nullable=False),
+)
+
+# Events the bot had to drop (its buffer was full while the store was unreachable), per day.
+dropped_events = Table(
+    "dropped_events",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("count", Integer, nullable=False),
 )
 
 SAFETY_INTENTS = frozenset({"danger", "child_disclosure", "disclosure", "extortion"})

@@ -26,6 +26,7 @@ from bot.conversation import Conversations
 from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
 from bot.telegram.render import keyboard, split_message, to_html
+from bot.telegram.staff import GROUP, STAFF_IDS, stats_handler
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
+    application.add_handler(stats_handler(), group=GROUP)  # staff only; others fall through
     application.add_handler(CommandHandler(list(COMMAND_INTENTS), on_command))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(MessageHandler(private & ~filters.TEXT & filters.UpdateType.MESSAGE, on_not_text))
@@ -117,6 +119,7 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     application = builder.build()
+    application.bot_data[STAFF_IDS] = settings.staff_ids
     add_handlers(application)
     return application
 

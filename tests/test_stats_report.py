@@ -1,0 +1,185 @@
+"""Reports: small-cell suppression, `redheart stats` with --csv/--png/--html, and the HTML page
+as headless Chromium renders it."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import re
+import subprocess
+from pathlib import Path
+from typing import List
+
+import pytest
+from PIL import Image
+
+from bot.cli import main
+from bot.stats.events import UsageEvent
+from bot.stats.report import build_report, period_of
+from bot.stats.store import StatsStore
+from bot.stats.suppression import Group, suppress
+from tests.system_packages import ensure
+
+T = 5
+DAY = dt.date(2025, 5, 5)
+
+
+def assert_safe(group: Group, threshold: int = T) -> None:
+    """No shown count under the threshold, and no hidden count that the total pins down.
+
+    A reader knows a "<5" cell holds 1..4, an "x" cell at least 5, and (when the total is
+    shown) what the hidden cells add up to. Every hidden cell must keep two or more possible
+    values, found here by trying each value against what the other cells could hold."""
+    shown = [c.value for c in group.cells if not c.hidden]
+    assert all(v == 0 or v >= threshold for v in shown), group
+    assert group.total.hidden or group.total.value == 0 or group.total.value >= threshold
+    assert not any(c.hidden and not c.secondary and c.value >= threshold for c in group.cells)
+    hidden = [c for c in group.cells if c.hidden]
+    if not hidden or group.total.hidden:
+        return
+    rest = group.total.value - sum(shown)
+    domains = [range(1, threshold) if not c.secondary else range(threshold, rest + 1) for c in hidden]
+    for index, domain in enumerate(domains):
+        others = [d for i, d in enumerate(domains) if i != index]
+        low, high = sum(d.start for d in others), sum(d.stop - 1 for d in others)
+        possible = [v for v in domain if low <= rest - v <= high]
+        assert len(possible) >= 2, (group, index, possible)
+
+
+def test_suppression_examples():
+    group = suppress([120, 3, 40, 0], T)
+    assert [c.show(T) for c in group.cells] == ["120", "<5", "x", "0"] and group.total.show(T) == "163"
+    assert [c.show(T) for c in suppress([9, 9, 9], T).cells] == ["9", "9", "9"]
+    lonely = suppress([3], T)
+    assert lonely.cells[0].hidden and lonely.total.hidden
+    ones = suppress([1, 1, 1, 1, 1, 50], T)  # five hidden ones add up to 5, but each is still 1
+    assert [c.show(T) for c in ones.cells] == ["<5"] * 5 + ["x"]
+    fours = suppress([4, 4, 40], T)  # two hidden fours add up to 8: each must be 4 unless 40 goes too
+    assert [c.show(T) for c in fours.cells] == ["<5", "<5", "x"]
+    pair = suppress([1, 5], T)  # nothing left to hide: the total would give both away
+    assert pair.total.hidden
+
+
+def test_suppression_never_shows_or_reveals_a_small_count():
+    rng = random.Random(7)
+    for _ in range(3000):
+        values = [rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 13, 40]) for _ in range(rng.randint(1, 7))]
+        group = suppress(values, T)
+        assert [c.value for c in group.cells] == values
+        assert_safe(group)
+
+
+def _synthetic_store(url: str) -> StatsStore:
+    """A small month: many English questions, a few in Bangla, a rare country, one danger."""
+    store = StatsStore(url)
+    events: List[UsageEvent] = []
+
+    def add(day, n, item, kind, language="en", country="BD", outcome="answered"):
+        for i in range(n):
+            events.append(UsageEvent(dt.datetime.combine(day, dt.time(9 + i % 8)), "telegram", language, country,
+                                     kind, item, outcome, f"{day}-{item}-{i % 6}"))
+
+    for offset in range(10):
+        day = DAY + dt.timedelta(days=offset)
+        add(day, 12, "term_grooming", "term")
+        add(day, 1 + offset % 3, "term_sextortion", "term", language="bn")
+        add(day, 6, "helplines", "helpline")
+    add(DAY, 2, "term_csam", "term", country="IN")
+    add(DAY + dt.timedelta(days=2), 1, "danger", "safety", outcome="safety")
+    add(DAY + dt.timedelta(days=4), 7, "topic_online_safety", "topic")
+    add(DAY + dt.timedelta(days=5), 3, "nlu_fallback", "not_understood", outcome="fallback")
+    store.write(events)
+    store.fold(DAY + dt.timedelta(days=8), retention_days=0)  # half of it as folded totals
+    return store
+
+
+def test_a_report_over_a_small_dataset_shows_nothing_small(tmp_path: Path):
+    store = _synthetic_store(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    try:
+        for by in ("day", "week", "month"):
+            report = build_report(store, since=DAY, until=DAY + dt.timedelta(days=30), by=by, threshold=T)
+            for table in report.tables:
+                for column in range(len(table.columns) - 1):
+                    cells = [cells[column] for _, cells in table.rows]
+                    if table.name == "terms":
+                        continue  # a top-ten cut: checked as a whole below
+                    assert_safe(Group(cells, table.total[column]))
+            terms = build_report(store, by="month", threshold=T).table("terms")
+            # csam (2) is hidden, so sextortion (19, the next smallest) is hidden too, and hidden
+            # cells are listed alphabetically so that their order says nothing.
+            assert [label for label, _ in terms.rows] == ["term_grooming", "term_csam", "term_sextortion"]
+            assert [c.show(T) for _, (c,) in terms.rows] == ["120", "<5", "x"]
+            assert terms.total[0].show(T) == "141"
+        month = build_report(store, by="month", threshold=T)
+        assert month.table("periods").total[0].value == 120 + 19 + 60 + 2 + 1 + 7 + 3
+        assert [c.show(T) for c in month.table("safety").total] == ["<5"]
+        assert month.fallback_rate is None  # 3 fallbacks: a rate would give them away
+    finally:
+        store.close()
+
+
+def test_periods_are_days_weeks_and_months():
+    assert period_of(dt.date(2025, 1, 1), "day") == "2025-01-01"
+    assert period_of(dt.date(2025, 1, 1), "week") == "2025-W01"
+    assert period_of(dt.date(2024, 12, 30), "week") == "2025-W01"
+    assert period_of(dt.date(2025, 1, 31), "month") == "2025-01"
+    with pytest.raises(ValueError):
+        period_of(dt.date(2025, 1, 1), "year")
+
+
+@pytest.fixture()
+def stats_command(tmp_path: Path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    _synthetic_store(url).close()
+    monkeypatch.setenv("REDHEART_DATABASE_URL", url)
+    monkeypatch.setenv("REDHEART_SUPPRESSION_THRESHOLD", str(T))
+    return tmp_path
+
+
+def test_stats_prints_csv_and_charts(stats_command: Path, capsys):
+    out = stats_command / "out"
+    assert main(["stats", "--since", "2025-05-01", "--until", "2025-05-31", "--by", "week",
+                 "--csv", str(out / "r.csv"), "--png", str(out / "png")]) == 0
+    text = capsys.readouterr().out
+    assert "Messages handled: 212" in text and "2025-W19" in text and "term_grooming" in text
+    with (out / "r.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {"table", "label", "measure", "value"} == set(rows[0])
+    counts = [r["value"] for r in rows if r["table"] != "summary"]
+    assert "<5" in counts
+    assert all(v in ("<5", "x") or int(v) == 0 or int(v) >= T for v in counts)
+    assert {r["table"] for r in rows} >= {"periods", "language", "country", "terms", "topics", "safety", "helpline", "outcome"}
+    language = {r["label"]: r["value"] for r in rows if r["table"] == "language"}
+    assert language == {"en": "193", "bn": "19", "Total": "212"}
+    pngs = sorted(p.name for p in (out / "png").iterdir())
+    assert "messages.png" in pngs and "language.png" in pngs
+    assert all((out / "png" / name).read_bytes().startswith(b"\x89PNG") for name in pngs)
+
+
+def test_stats_rejects_a_bad_date(stats_command: Path):
+    with pytest.raises(SystemExit):
+        main(["stats", "--since", "last tuesday"])
+
+
+def test_the_html_report_is_one_page_that_chromium_renders(stats_command: Path):
+    page = stats_command / "report.html"
+    assert main(["stats", "--by", "day", "--html", str(page)]) == 0
+    document = page.read_text(encoding="utf-8")
+    assert document.count('src="data:image/png;base64,') >= 3
+    assert not re.search(r'(src|href)="(?!data:)', document)  # nothing fetched from elsewhere
+    for cell in re.findall(r'<td class="n">([^<]*)</td>', document):
+        assert cell in ("&lt;5", "x") or int(cell) == 0 or int(cell) >= T
+
+    chromium = ensure("chromium", "chromium", "/usr/bin/chromium")
+    shot = stats_command / "shot.png"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={stats_command / 'chromium'}",
+         f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
+        check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    image = Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+    assert image.size == (1200, 1600)
+    colours = image.getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 50  # text, tables and charts, not a blank page
