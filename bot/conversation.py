@@ -88,7 +88,7 @@ class Conversations:
         message = self._readable(text)
         turn = await self.assistant.respond(self.conversation_ids(identity), message, slots)
         if self.stats is not None:
-            await self._record(channel, identity, user_language, slots["country"], turn)
+            self._record(channel, identity, user_language, slots["country"], turn)
         return Reply(language=user_language, turn=turn)
 
     def _readable(self, text: Optional[str]) -> str:
@@ -106,7 +106,7 @@ class Conversations:
             return message.lstrip("/ ") or UNSUPPORTED_MESSAGE
         return message
 
-    async def _record(self, channel: str, identity: str, language: str, country: str, turn: Turn) -> None:
+    def _record(self, channel: str, identity: str, language: str, country: str, turn: Turn) -> None:
         event = UsageEvent(
             hour=hour_of(self.clock()),
             channel=channel,
