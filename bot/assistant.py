@@ -82,7 +82,10 @@ class Assistant:
 
         from bot.tracker_store import PrivateTrackerStore
 
+        from bot.graph_runner import SequentialGraphRunner
+
         agent = Agent.load(str(model_path), tracker_store=PrivateTrackerStore(idle_seconds=idle_seconds))
+        agent.processor.graph_runner = SequentialGraphRunner(agent.processor.graph_runner)
         return cls(agent)
 
     def slot_values(self, slot: str) -> List[str]:

@@ -17,6 +17,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 # How many saves pass between sweeps of idle conversations.
 SWEEP_EVERY = 256
+# Events kept per conversation. Rules look back a few turns only; a longer history would
+# only make every prediction slower (Rasa replays the events each turn).
+MAX_EVENTS = 30
 
 
 def redact(tracker: DialogueStateTracker) -> None:
@@ -52,6 +55,7 @@ class PrivateTrackerStore(TrackerStore):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(domain)
+        self.max_event_history = MAX_EVENTS
         self.idle_seconds = idle_seconds
         self._clock = clock
         self._trackers: Dict[Text, Tuple[float, DialogueStateTracker]] = {}

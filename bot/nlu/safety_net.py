@@ -72,6 +72,17 @@ def contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
     )
 
 
+def _variants(word: str) -> List[str]:
+    """The word and, if long enough to be fuzzy, each form with one letter deleted.
+
+    Two words within one edit share at least one of these forms, so an index on them finds
+    every candidate phrase without comparing each message word with each phrase.
+    """
+    if len(word) < FUZZY_MIN_LENGTH - 1:
+        return [word]
+    return [word, *{word[:i] + word[i + 1 :] for i in range(len(word))}]
+
+
 Phrases = List[Tuple[str, List[List[str]]]]
 
 
@@ -84,12 +95,25 @@ class PhraseMatcher:
     def __init__(self, phrases: Phrases, whole: Phrases) -> None:
         self.phrases = phrases
         self.whole = whole
+        self._rank = {intent: rank for rank, (intent, _) in enumerate(phrases)}
+        self._by_first_word: Dict[str, List[Tuple[str, List[str]]]] = {}
+        for intent, intent_phrases in phrases:
+            for phrase in intent_phrases:
+                for variant in _variants(phrase[0]):
+                    self._by_first_word.setdefault(variant, []).append((intent, phrase))
 
     def match(self, text: str) -> Optional[str]:
         words = normalise(text)
-        for intent, intent_phrases in self.phrases:
-            if any(contains(words, phrase) for phrase in intent_phrases):
-                return intent
+        found: Optional[str] = None
+        for start, word in enumerate(words):
+            for variant in _variants(word):
+                for intent, phrase in self._by_first_word.get(variant, ()):
+                    if found is not None and self._rank[intent] >= self._rank[found]:
+                        continue
+                    if contains(words[start : start + len(phrase)], phrase):
+                        found = intent
+        if found is not None:
+            return found
         for intent, intent_phrases in self.whole:
             if words in intent_phrases:
                 return intent
