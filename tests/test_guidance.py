@@ -137,3 +137,11 @@ def test_asking_back_offers_topics_by_their_titles(assistant):
     labels = ResponseBuilder(CONTENT).item_labels("en")
     assert labels["topic_sexual_extortion"] == TOPICS["sexual_extortion"]
     assert labels["campaign"] == CONTENT.campaign.title.texts["en"]
+
+
+def test_every_answer_fits_in_one_telegram_message():
+    from bot.training.generate import build_domain
+
+    responses = build_domain(CONTENT)["responses"]
+    too_long = {name: len(v["text"]) for name, variations in responses.items() for v in variations if len(v["text"]) > 4096}
+    assert not too_long
