@@ -26,6 +26,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _content_check(args: argparse.Namespace) -> int:
     from bot import paths
     from bot.content.load import ContentError, load_content
+    from bot.content.schema import INTERNATIONAL
 
     try:
         content = load_content(args.directory or paths.CONTENT_DIR)
@@ -34,7 +35,10 @@ def _content_check(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found in content/.", file=sys.stderr)
         return 1
-    print(f"content/ is fine: {len(content.terms)} terms, {len(content.helplines)} helplines.")
+    print(
+        f"content/ is fine: {len(content.terms)} terms, {len(content.topics)} topics, "
+        f"{len(content.helplines)} helplines in {len(content.countries)} countries and {INTERNATIONAL}."
+    )
     return 0
 
 

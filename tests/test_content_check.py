@@ -16,6 +16,8 @@ def test_the_project_content_passes_the_check():
     content = load_content(paths.CONTENT_DIR)
     assert len(content.terms) >= 5
     assert {"bd_999", "bd_1098", "bd_109"} <= set(content.helplines)
+    assert {"BD", "GB", "FR", "ES", "US"} == set(content.countries)
+    assert len(content.topics) >= 12 and content.campaign is not None
 
 
 def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
@@ -43,6 +45,28 @@ BROKEN = [
     ("helplines.yml", "    checked: 2026-11-23\n", "", "helplines.yml: bd_999: missing 'checked'"),
     ("terms.yml", "      en: [child sexual abuse material, CSAM", "      en: [grooming, CSAM",
      "terms.yml: csam: name 'grooming' is also a name of 'grooming'"),
+    ("safety.yml", "{helpline[int_take_it_down]}", "{helpline[take_it_dwn]}",
+     "safety.yml: extortion: 'extortion' in 'en' names helpline 'take_it_dwn', which does not exist in helplines.yml"),
+    ("safety.yml", "{report_online}", "{report_onlin}",
+     "safety.yml: extortion: 'extortion' in 'en' has unknown placeholder {report_onlin}"),
+    # Guidance topics, the campaign and the new helpline rules.
+    ("guidance.yml", "    helplines: [int_take_it_down]\n", "    helplines: [int_take_it_dwn]\n",
+     "guidance.yml: sexual_extortion: helpline 'int_take_it_dwn' does not exist in helplines.yml"),
+    ("helplines.yml", '{type: web, value: "https://takeitdown.ncmec.org/"}', '{type: web, value: "takeitdown.ncmec.org"}',
+     "helplines.yml: int_take_it_down: 'takeitdown.ncmec.org' is not a web address"),
+    ("helplines.yml", '{type: web, value: "https://www.3018.fr/"', '{type: web, value: "http://www.3018.fr/"',
+     "helplines.yml: fr_3018: 'http://www.3018.fr/' is not a web address"),
+    ("helplines.yml", "    hours: not_stated\n", "", "helplines.yml: bd_pcsw: missing 'hours'"),
+    ("helplines.yml", "    report_online: [fr_pharos, fr_3018]\n", "", "helplines.yml: country FR: missing 'report_online'"),
+    ("guidance.yml", "Report and get help:\n\n        {report_online}", "Report and get help:\n\n        {report_onlin}",
+     "guidance.yml: sexual_extortion: 'report_route' in 'en' has unknown placeholder {report_onlin}"),
+    ("guidance.yml", "  - id: report_csam\n", "  - id: report_csam\n    colour: red\n",
+     "guidance.yml: report_csam: unknown key 'colour'"),
+    ("guidance.yml", "  - id: nude_image_shared\n", "  - id: sexual_extortion\n", "guidance.yml: sexual_extortion: duplicate id"),
+    ("guidance.yml", "    title: {en: Warning signs that", "    title: {bn: Warning signs that",
+     "guidance.yml: grooming_signs: 'title' is missing in English (en)"),
+    ("campaign.yml", "  sources:\n    - title: Centre for Women and Children Studies (CWCS)\n      url: https://www.cwcsbd.org/\n"
+     "    - title: HEROES project\n      url: https://heroes-fct.eu/\n", "", "campaign.yml: campaign: missing source"),
 ]
 
 

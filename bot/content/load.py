@@ -10,28 +10,42 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import yaml
 
 from bot.content.schema import (
+    COUNTRY_PLACEHOLDERS,
     DEFAULT_LANGUAGE,
+    INTERNATIONAL,
     TERM_STATUSES,
     Button,
     Contact,
     Content,
     Country,
     Helpline,
+    International,
     Localized,
     Source,
     Term,
+    Topic,
 )
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 # Numbers as dialled: optional +, then 3 to 15 digits with single spaces or hyphens between.
 PHONE_PATTERN = re.compile(r"^\+?\d(?:[ -]?\d){2,14}$")
-URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+# Web addresses (sources and web contacts) are full https addresses.
+URL_PATTERN = re.compile(r"^https://[^\s/]+\.[^\s]+$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+COUNTRY_CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
+PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
+HELPLINE_PLACEHOLDER = re.compile(r"^helpline\[(\w+)\]$")
+# Written for hours or cost when the source does not state them.
+NOT_STATED = "not_stated"
 
 TERM_KEYS = {"id", "status", "names", "definition", "example", "say_instead", "why", "related", "sources"}
 HELPLINE_KEYS = {"id", "name", "contacts", "hours", "cost", "purpose", "sources", "checked"}
-COUNTRY_KEYS = {"name", "emergency", "child_helpline", "listed"}
+CONTACT_KEYS = {"type", "value", "label"}
+COUNTRY_KEYS = {"name", "emergency", "child_helpline", "listed", "report_online"}
+INTERNATIONAL_KEYS = {"name", "listed"}
+TOPIC_KEYS = {"id", "title", "answer", "report_route", "helplines", "sources"}
+CAMPAIGN_KEYS = {"title", "answer", "sources"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,27 @@ class _Reader:
             else:
                 found.append(Source(str(item["title"]), str(item["url"])))
         return tuple(found)
+
+    def placeholders(self, entry: str, key: str, text: Optional[Localized], helplines: Iterable[str] = ()) -> None:
+        """Words in braces must be ones the generator fills in for the user's country, or
+        {helpline[ID]} naming an entry of helplines.yml."""
+        for language, value in (text.texts.items() if text else ()):
+            for name in PLACEHOLDER_PATTERN.findall(value):
+                named = HELPLINE_PLACEHOLDER.match(name)
+                if named and named.group(1) not in helplines:
+                    self.problem(entry, f"'{key}' in '{language}' names helpline '{named.group(1)}', which does not exist in helplines.yml")
+                elif not named and name not in COUNTRY_PLACEHOLDERS:
+                    known = ", ".join(f"{{{p}}}" for p in COUNTRY_PLACEHOLDERS)
+                    self.problem(entry, f"'{key}' in '{language}' has unknown placeholder {{{name}}}: use {known}")
+
+    def id_list(self, entry: str, data: Dict[str, Any], key: str) -> Tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.problem(entry, f"'{key}' must be a list of ids, like [bd_1098]")
+            return ()
+        return tuple(value)
 
     def id(self, entry: Dict[str, Any], seen: set, position: int) -> Optional[str]:
         ident = entry.get("id")
@@ -182,6 +217,51 @@ def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
                 reader.problem(term.id, f"related term '{other}' does not exist")
 
 
+def _contacts(reader: _Reader, ident: str, raw: Dict[str, Any]) -> Tuple[Contact, ...]:
+    if not raw.get("contacts"):
+        reader.problem(ident, "missing 'contacts'")
+        return ()
+    contacts = []
+    for contact in raw["contacts"]:
+        if not isinstance(contact, dict):
+            reader.problem(ident, "each contact needs a type and a value, like {type: phone, value: \"1098\"}")
+            continue
+        reader.keys(ident, contact, CONTACT_KEYS)
+        kind, value = str(contact.get("type")), str(contact.get("value", ""))
+        label = reader.localized(ident, contact, "label", required=False)
+        if kind == "phone" and not PHONE_PATTERN.match(value):
+            reader.problem(ident, f"'{value}' is not a phone number")
+        elif kind == "web" and not URL_PATTERN.match(value):
+            reader.problem(ident, f"'{value}' is not a web address: give the full address, starting https://")
+        elif kind == "email" and not EMAIL_PATTERN.match(value):
+            reader.problem(ident, f"'{value}' is not an e-mail address")
+        elif kind not in ("phone", "web", "email"):
+            reader.problem(ident, f"contact type must be phone, web or email, not '{kind}'")
+        else:
+            contacts.append(Contact(kind, value, label))
+    return tuple(contacts)
+
+
+def _detail(reader: _Reader, ident: str, raw: Dict[str, Any], key: str, has_phone: bool) -> Tuple[bool, Optional[Localized]]:
+    """hours or cost: (fine, text). The text is None when the source does not state it.
+
+    An entry with a phone number must give them, or say `not_stated`: a parent needs to know
+    when a number answers and that nobody checked. A web-only entry may leave them out.
+    """
+    value = raw.get(key)
+    if value == NOT_STATED:
+        return True, None
+    if value is None:
+        if has_phone:
+            reader.problem(
+                ident, f"missing '{key}': give it per language, or write '{key}: {NOT_STATED}' when the source does not say"
+            )
+            return False, None
+        return True, None
+    text = reader.localized(ident, raw, key)
+    return text is not None, text
+
+
 def _load_helplines(path: Path, content: Content, problems: List[Problem]) -> None:
     reader = _Reader(path, problems)
     data = _read_yaml(path, problems)
@@ -191,45 +271,93 @@ def _load_helplines(path: Path, content: Content, problems: List[Problem]) -> No
         if ident is None:
             continue
         reader.keys(ident, raw, HELPLINE_KEYS)
-        contacts = []
-        for contact in raw.get("contacts") or []:
-            kind, value = str(contact.get("type")), str(contact.get("value", ""))
-            if kind == "phone" and not PHONE_PATTERN.match(value):
-                reader.problem(ident, f"'{value}' is not a phone number")
-            elif kind == "web" and not URL_PATTERN.match(value):
-                reader.problem(ident, f"'{value}' is not a web address")
-            elif kind == "email" and not EMAIL_PATTERN.match(value):
-                reader.problem(ident, f"'{value}' is not an e-mail address")
-            elif kind not in ("phone", "web", "email"):
-                reader.problem(ident, f"contact type must be phone, web or email, not '{kind}'")
-            else:
-                contacts.append(Contact(kind, value))
-        if not raw.get("contacts"):
-            reader.problem(ident, "missing 'contacts'")
+        contacts = _contacts(reader, ident, raw)
+        has_phone = any(contact.type == "phone" for contact in contacts)
         checked = raw.get("checked")
         if not isinstance(checked, dt.date):
             reader.problem(ident, "missing 'checked': the date the entry was last checked, as YYYY-MM-DD")
-        fields = {key: reader.localized(ident, raw, key) for key in ("name", "hours", "cost", "purpose")}
+        fields = {key: reader.localized(ident, raw, key) for key in ("name", "purpose")}
+        hours_ok, hours = _detail(reader, ident, raw, "hours", has_phone)
+        cost_ok, cost = _detail(reader, ident, raw, "cost", has_phone)
         sources = reader.sources(ident, raw)
-        if all(fields.values()) and contacts and sources and isinstance(checked, dt.date):
+        if all(fields.values()) and hours_ok and cost_ok and contacts and sources and isinstance(checked, dt.date):
             content.helplines[ident] = Helpline(
-                id=ident, contacts=tuple(contacts), sources=sources, checked=checked.isoformat(), **fields
+                id=ident, contacts=contacts, hours=hours, cost=cost, sources=sources, checked=checked.isoformat(), **fields
             )
-    for code, raw in (data.get("countries") or {}).items():
-        entry = f"country {code}"
-        reader.keys(entry, raw, COUNTRY_KEYS)
-        name = reader.localized(entry, raw, "name")
-        listed = tuple(raw.get("listed") or ())
-        for key in ("emergency", "child_helpline"):
-            if raw.get(key) not in seen:
-                reader.problem(entry, f"'{key}' names no helpline in this file: {raw.get(key)!r}")
-        for ident in listed:
+
+    def known(entry: str, key: str, idents: Iterable[str]) -> None:
+        for ident in idents:
             if ident not in seen:
-                reader.problem(entry, f"listed helpline '{ident}' does not exist")
+                reader.problem(entry, f"'{key}' names helpline '{ident}', which does not exist in this file")
+
+    for code, raw in (data.get("countries") or {}).items():
+        code = str(code)
+        entry = f"country {code}"
+        if not isinstance(raw, dict):
+            reader.problem(entry, "expected name, emergency, child_helpline, listed and report_online")
+            continue
+        name = reader.localized(entry, raw, "name")
+        listed = reader.id_list(entry, raw, "listed")
+        known(entry, "listed", listed)
+        if code == INTERNATIONAL:
+            reader.keys(entry, raw, INTERNATIONAL_KEYS)
+            if name:
+                content.international = International(name, listed)
+            continue
+        if not COUNTRY_CODE_PATTERN.match(code):
+            reader.problem(entry, f"'{code}' is not a country code: use ISO 3166-1 alpha-2 (BD, GB) or {INTERNATIONAL}")
+        reader.keys(entry, raw, COUNTRY_KEYS)
+        for key in ("emergency", "child_helpline"):
+            if not isinstance(raw.get(key), str):
+                reader.problem(entry, f"missing '{key}': the id of its helpline entry")
+            else:
+                known(entry, key, [raw[key]])
+        report_online = reader.id_list(entry, raw, "report_online")
+        if not report_online:
+            reader.problem(entry, "missing 'report_online': where to report abuse images online from this country")
+        known(entry, "report_online", report_online)
         if name:
-            content.countries[str(code)] = Country(
-                str(code), name, str(raw.get("emergency")), str(raw.get("child_helpline")), listed
+            content.countries[code] = Country(
+                code, name, str(raw.get("emergency")), str(raw.get("child_helpline")), listed, report_online
             )
+
+
+def _topic(reader: _Reader, entry: str, raw: Dict[str, Any], ident: str, allowed: Iterable[str]) -> Optional[Topic]:
+    """One guidance topic, or the campaign's page, checked."""
+    reader.keys(entry, raw, allowed)
+    title = reader.localized(entry, raw, "title")
+    answer = reader.localized(entry, raw, "answer")
+    report_route = reader.localized(entry, raw, "report_route", required=False)
+    reader.placeholders(entry, "answer", answer)
+    reader.placeholders(entry, "report_route", report_route)
+    helplines = reader.id_list(entry, raw, "helplines")
+    sources = reader.sources(entry, raw)
+    if title and answer and sources:
+        return Topic(ident, title, answer, sources, report_route, helplines)
+    return None
+
+
+def _load_topics(path: Path, content: Content, problems: List[Problem]) -> None:
+    reader = _Reader(path, problems)
+    seen: set = set()
+    for position, raw in enumerate(_read_yaml(path, problems).get("topics") or [], start=1):
+        ident = reader.id(raw, seen, position)
+        if ident is None:
+            continue
+        if "report_route" not in raw and not raw.get("helplines"):
+            reader.problem(ident, "a topic must say where to get help: give 'report_route', 'helplines' or both")
+        topic = _topic(reader, ident, raw, ident, TOPIC_KEYS)
+        if topic:
+            content.topics.append(topic)
+
+
+def _load_campaign(path: Path, content: Content, problems: List[Problem]) -> None:
+    reader = _Reader(path, problems)
+    raw = _read_yaml(path, problems).get("campaign")
+    if not isinstance(raw, dict):
+        reader.problem("campaign", "missing 'campaign': its title, answer and sources")
+        return
+    content.campaign = _topic(reader, "campaign", raw, "campaign", CAMPAIGN_KEYS)
 
 
 def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None:
@@ -243,6 +371,7 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
         if key in content.replies:
             reader.problem(key, "duplicate reply: each reply lives in one file")
         reply = reader.localized(key, {key: value}, key)
+        reader.placeholders(key, key, reply, content.helplines)
         if reply:
             content.replies[key] = reply
     for key, raw_buttons in (data.get("buttons") or {}).items():
@@ -274,9 +403,19 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
 CONTENT_FILES = {
     "terms.yml": _load_terms,
     "helplines.yml": _load_helplines,
+    "guidance.yml": _load_topics,
+    "campaign.yml": _load_campaign,
     "conversation.yml": _load_replies,
     "safety.yml": _load_replies,
 }
+
+
+def _check_topic_helplines(content: Content, problems: List[Problem]) -> None:
+    for file, topics in (("guidance.yml", content.topics), ("campaign.yml", [content.campaign] if content.campaign else [])):
+        for topic in topics:
+            for ident in topic.helplines:
+                if ident not in content.helplines:
+                    problems.append(Problem(file, topic.id, f"helpline '{ident}' does not exist in helplines.yml"))
 
 
 def load_content(directory: Path) -> Content:
@@ -285,8 +424,11 @@ def load_content(directory: Path) -> Content:
     problems: List[Problem] = []
     for name, loader in CONTENT_FILES.items():
         loader(directory / name, content, problems)
+    _check_topic_helplines(content, problems)
     if DEFAULT_LANGUAGE not in content.languages:
         problems.append(Problem("conversation.yml", "languages", "English (en) must be listed"))
+    if content.international is None:
+        problems.append(Problem("helplines.yml", f"country {INTERNATIONAL}", "the international routes must be listed"))
     if problems:
         raise ContentError(problems)
     return content

@@ -1,4 +1,5 @@
-"""The shape of the campaign's content: terms, helplines and the bot's own replies."""
+"""The shape of the campaign's content: terms, guidance topics, helplines, the campaign and
+the bot's own replies."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,6 +7,12 @@ from typing import Dict, List, Optional, Tuple
 
 DEFAULT_LANGUAGE = "en"
 TERM_STATUSES = ("use", "caution", "avoid")
+# The code under which helplines.yml lists the routes that serve every country. It is not a
+# country a user can be in: it has no emergency number and no child helpline of its own.
+INTERNATIONAL = "INT"
+# Words in braces that a reply, a topic's answer or its report route may contain; they become
+# the contacts for the user's country when the model is trained.
+COUNTRY_PLACEHOLDERS = ("emergency", "child_helpline", "helplines", "report_online")
 
 
 @dataclass(frozen=True)
@@ -48,18 +55,29 @@ class Term:
 class Contact:
     type: str  # phone | web | email
     value: str
+    label: Optional[Localized] = None  # what this contact is for, when an entry has several
 
 
 @dataclass(frozen=True)
 class Helpline:
+    """A helpline or report route.
+
+    hours and cost are None when the source does not state them (written `not_stated` in
+    helplines.yml for an entry with a phone number, left out for a web-only entry).
+    """
+
     id: str
     name: Localized
     contacts: Tuple[Contact, ...]
-    hours: Localized
-    cost: Localized
+    hours: Optional[Localized]
+    cost: Optional[Localized]
     purpose: Localized
     sources: Tuple[Source, ...]
     checked: str
+
+    @property
+    def has_phone(self) -> bool:
+        return any(contact.type == "phone" for contact in self.contacts)
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,31 @@ class Country:
     emergency: str
     child_helpline: str
     listed: Tuple[str, ...]
+    report_online: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class International:
+    """The routes that serve people in every country, shown after a country's own."""
+
+    name: Localized
+    listed: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A guidance topic (or the campaign's own page): practical steps with their sources.
+
+    report_route may hold the placeholders in COUNTRY_PLACEHOLDERS; helplines are entries
+    shown under the answer whatever the user's country.
+    """
+
+    id: str
+    title: Localized
+    answer: Localized
+    sources: Tuple[Source, ...]
+    report_route: Optional[Localized] = None
+    helplines: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +127,9 @@ class Content:
     terms: List[Term] = field(default_factory=list)
     helplines: Dict[str, Helpline] = field(default_factory=dict)
     countries: Dict[str, Country] = field(default_factory=dict)
+    international: Optional[International] = None
+    topics: List[Topic] = field(default_factory=list)
+    campaign: Optional[Topic] = None
     languages: Dict[str, str] = field(default_factory=dict)
     replies: Dict[str, Localized] = field(default_factory=dict)
     buttons: Dict[str, List[Button]] = field(default_factory=dict)

@@ -21,13 +21,27 @@ from typing import Any, Callable, Dict, Iterable, List
 import yaml
 
 from bot import paths
-from bot.content.schema import DEFAULT_LANGUAGE, Content, Helpline, Localized, Term
+from bot.content.schema import DEFAULT_LANGUAGE, Contact, Content, Helpline, Localized, Term, Topic
 
 DEFAULT_COUNTRY = "BD"
+
+CAMPAIGN_INTENT = "campaign"
 
 
 def term_intent(term: Term) -> str:
     return f"term_{term.id}"
+
+
+def topic_intent(topic: Topic) -> str:
+    return f"topic_{topic.id}"
+
+
+def guide_intents(content: Content) -> Dict[str, Topic]:
+    """Every topic-shaped item by its intent: the guidance topics and the campaign's page."""
+    items = {topic_intent(topic): topic for topic in content.topics}
+    if content.campaign:
+        items[CAMPAIGN_INTENT] = content.campaign
+    return items
 
 
 @dataclass(frozen=True)
@@ -90,27 +104,57 @@ class ResponseBuilder:
 
     # Helplines -----------------------------------------------------------------------
 
-    def _contacts(self, helpline: Helpline) -> str:
-        return ", ".join(contact.value for contact in helpline.contacts)
+    def _contact(self, contact: Contact, audience: Audience) -> str:
+        if contact.label is None:
+            return contact.value
+        return self.fmt("contact_label", audience, value=contact.value, label=contact.label.get(audience.language))
+
+    def _contacts(self, helpline: Helpline, audience: Audience) -> str:
+        return ", ".join(self._contact(contact, audience) for contact in helpline.contacts)
+
+    def _details(self, helpline: Helpline, audience: Audience) -> str:
+        """Hours and cost as far as the source states them; a phone line says what it does not."""
+        parts = []
+        for key, text in (("hours", helpline.hours), ("cost", helpline.cost)):
+            if text is not None:
+                parts.append(text.get(audience.language))
+            elif helpline.has_phone:
+                parts.append(self.fmt(f"{key}_not_stated", audience))
+        return ", ".join(parts)
 
     def helpline_line(self, helpline: Helpline, audience: Audience) -> str:
         lang = audience.language
+        details = self._details(helpline, audience)
         return self.fmt(
-            "helpline",
+            "helpline" if details else "helpline_without_details",
             audience,
             name=helpline.name.get(lang),
-            contacts=self._contacts(helpline),
-            hours=helpline.hours.get(lang),
-            cost=helpline.cost.get(lang),
+            contacts=self._contacts(helpline, audience),
+            details=details,
             purpose=helpline.purpose.get(lang),
             checked=helpline.checked,
         )
 
+    def helpline_lines(self, idents: Iterable[str], audience: Audience) -> List[str]:
+        return [self.helpline_line(self.content.helplines[i], audience) for i in idents]
+
     def helplines_block(self, audience: Audience) -> str:
         country = self.content.countries[audience.country]
         lines = [self.fmt("helplines_heading", audience, country=country.name.get(audience.language))]
-        lines += [self.helpline_line(self.content.helplines[i], audience) for i in country.listed]
-        return "\n".join(lines)
+        return "\n".join(lines + self.helpline_lines(country.listed, audience))
+
+    def international_block(self, audience: Audience) -> str:
+        """The routes that serve every country, leaving out those the country lists already."""
+        international = self.content.international
+        listed = self.content.countries[audience.country].listed
+        idents = [i for i in international.listed if i not in listed] if international else []
+        if not idents:
+            return ""
+        heading = self.fmt("international_heading", audience, name=international.name.get(audience.language))
+        return "\n".join([heading] + self.helpline_lines(idents, audience))
+
+    def all_helplines(self, audience: Audience) -> str:
+        return "\n\n".join(part for part in (self.helplines_block(audience), self.international_block(audience)) if part)
 
     def country_values(self, audience: Audience) -> Dict[str, Any]:
         country = self.content.countries[audience.country]
@@ -118,26 +162,38 @@ class ResponseBuilder:
         child = self.content.helplines[country.child_helpline]
         lang = audience.language
         return {
-            "emergency": self.fmt("emergency", audience, contact=self._contacts(emergency), name=emergency.name.get(lang)),
+            "emergency": self.fmt(
+                "emergency", audience, contact=self._contacts(emergency, audience), name=emergency.name.get(lang)
+            ),
             "child_helpline": self.fmt(
                 "child_helpline",
                 audience,
-                contact=self._contacts(child),
+                contact=self._contacts(child, audience),
                 name=child.name.get(lang),
-                hours=child.hours.get(lang),
-                cost=child.cost.get(lang),
+                details=self._details(child, audience),
             ),
             "helplines": self.helplines_block(audience),
+            "report_online": "\n".join(self.helpline_lines(country.report_online, audience)),
             "helpline": _HelplineLines(self, audience),
         }
 
-    # Replies and terms ----------------------------------------------------------------
+    # Replies, terms and topics ----------------------------------------------------------
+
+    def fill(self, text: str, audience: Audience) -> str:
+        """Put the user's country's contacts in place of the placeholders.
+
+        The content check allows only known placeholders, so every brace is one of them.
+        """
+        return text.format(**self.country_values(audience)) if "{" in text else text
 
     def reply_renderer(self, reply: Localized) -> Render:
         def render(audience: Audience) -> str:
-            return reply.get(audience.language).format(**self.country_values(audience))
+            return self.fill(reply.get(audience.language), audience)
 
         return render
+
+    def sources_line(self, sources: Iterable[Any], audience: Audience) -> str:
+        return self.fmt("sources", audience, sources="; ".join(s.title for s in sources))
 
     def term_renderer(self, term: Term) -> Render:
         def render(audience: Audience) -> str:
@@ -149,14 +205,33 @@ class ResponseBuilder:
             if term.why:
                 parts.append(self.fmt("why", audience, why=term.why.get(lang)))
             parts.append(self.fmt("example", audience, example=term.example.get(lang)))
-            parts.append(self.fmt("sources", audience, sources="; ".join(s.title for s in term.sources)))
+            parts.append(self.sources_line(term.sources, audience))
+            return "\n\n".join(parts)
+
+        return render
+
+    def topic_renderer(self, topic: Topic) -> Render:
+        """Heading, the steps, where to turn in the user's country, fixed helplines, sources."""
+
+        def render(audience: Audience) -> str:
+            lang = audience.language
+            parts = [self.fmt("topic_heading", audience, title=topic.title.get(lang))]
+            parts.append(self.fill(topic.answer.get(lang), audience))
+            if topic.report_route:
+                parts.append(self.fill(topic.report_route.get(lang), audience))
+            if topic.helplines:
+                heading = self.fmt("topic_helplines_heading", audience)
+                parts.append("\n".join([heading] + self.helpline_lines(topic.helplines, audience)))
+            parts.append(self.sources_line(topic.sources, audience))
             return "\n\n".join(parts)
 
         return render
 
     def item_labels(self, language: str) -> Dict[str, str]:
         """Short names of the items, for "Did you mean ...?" buttons."""
-        return {term_intent(term): term.heading(language) for term in self.content.terms}
+        labels = {term_intent(term): term.heading(language) for term in self.content.terms}
+        labels.update({intent: item.title.get(language) for intent, item in guide_intents(self.content).items()})
+        return labels
 
     def buttons(self, reply: str, language: str) -> List[Dict[str, str]]:
         return [{"title": b.title.get(language), "payload": f"/{b.intent}"} for b in self.content.buttons[reply]]
@@ -170,12 +245,15 @@ def build_domain(content: Content) -> Dict[str, Any]:
         responses[f"utter_{key}"] = builder.variations(
             builder.reply_renderer(reply), buttons=key, labels=key == "ask_back"
         )
-    responses["utter_helplines"] = builder.variations(builder.helplines_block)
+    responses["utter_helplines"] = builder.variations(builder.all_helplines)
     for term in content.terms:
         responses[f"utter_{term_intent(term)}"] = builder.variations(builder.term_renderer(term))
+    guides = guide_intents(content)
+    for intent, item in guides.items():
+        responses[f"utter_{intent}"] = builder.variations(builder.topic_renderer(item))
     return {
         "version": "3.1",
-        "intents": [term_intent(term) for term in content.terms],
+        "intents": [term_intent(term) for term in content.terms] + list(guides),
         "slots": {
             "language": {
                 "type": "categorical",
@@ -196,20 +274,34 @@ def build_domain(content: Content) -> Dict[str, Any]:
     }
 
 
+def _examples(templates: Iterable[str], placeholder: str, values: Iterable[str]) -> str:
+    """Every value in every template, in lower case, each example once, as Rasa's examples block."""
+    examples: List[str] = []
+    for value in values:
+        for template in templates:
+            example = template.format(**{placeholder: value.lower()})
+            if example not in examples:
+                examples.append(example)
+    return "".join(f"- {e}\n" for e in examples)
+
+
 def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
-    """Training examples for each term: every name in every question pattern."""
+    """Training examples: every term name and every topic title in its question patterns.
+
+    The campaign's examples are hand-written (nlu/data/campaign.yml) besides its title.
+    """
     nlu = []
     for term in content.terms:
         templates = list(patterns["terms"]["any"])
         if term.status == "avoid":
             templates += patterns["terms"]["avoid"]
-        examples = []
-        for name in term.names[DEFAULT_LANGUAGE]:
-            for template in templates:
-                example = template.format(name=name.lower())
-                if example not in examples:
-                    examples.append(example)
-        nlu.append({"intent": term_intent(term), "examples": "".join(f"- {e}\n" for e in examples)})
+        nlu.append({"intent": term_intent(term), "examples": _examples(templates, "name", term.names[DEFAULT_LANGUAGE])})
+    for topic in content.topics:
+        title = topic.title.texts[DEFAULT_LANGUAGE]
+        nlu.append({"intent": topic_intent(topic), "examples": _examples(patterns["topics"], "title", [title])})
+    if content.campaign:
+        title = content.campaign.title.texts[DEFAULT_LANGUAGE]
+        nlu.append({"intent": CAMPAIGN_INTENT, "examples": _examples(["{title}"], "title", [title])})
     return {"version": "3.1", "nlu": nlu}
 
 
@@ -224,10 +316,8 @@ def build_safety_lookups(content: Content) -> Dict[str, Any]:
 
 
 def build_rules(content: Content) -> Dict[str, Any]:
-    rules = [
-        {"rule": f"answer {term_intent(term)}", "steps": [{"intent": term_intent(term)}, {"action": f"utter_{term_intent(term)}"}]}
-        for term in content.terms
-    ]
+    intents = [term_intent(term) for term in content.terms] + list(guide_intents(content))
+    rules = [{"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]} for intent in intents]
     return {"version": "3.1", "rules": rules}
 
 
@@ -256,7 +346,7 @@ def generate(content: Content, build_dir: Path = paths.BUILD_DIR) -> TrainingFil
     shutil.copyfile(paths.DOMAIN_FILE, domain_dir / "domain.yml")
     _write_yaml(domain_dir / "content.yml", build_domain(content))
     patterns = yaml.safe_load(paths.QUESTION_PATTERNS.read_text(encoding="utf-8"))
-    _write_yaml(data_dir / "terms_nlu.yml", build_nlu(content, patterns))
-    _write_yaml(data_dir / "terms_rules.yml", build_rules(content))
+    _write_yaml(data_dir / "content_nlu.yml", build_nlu(content, patterns))
+    _write_yaml(data_dir / "content_rules.yml", build_rules(content))
     _write_yaml(data_dir / "safety_lookups.yml", build_safety_lookups(content))
     return TrainingFiles(config=paths.CONFIG_FILE, domain=domain_dir, data=[paths.NLU_DATA_DIR, data_dir])
