@@ -16,12 +16,15 @@ TOPICS = {topic.id: topic.title.texts["en"] for topic in CONTENT.topics}
 # One question per topic, in words that are in no training file.
 HELD_OUT = {
     "grooming_signs": "how would i know if a predator is grooming my 12 year old",
-    "sexual_extortion": "a girl online got my son's naked video and demands money from him",
+    # Blackmail happening now goes to the safety path (tests/test_safety.py); the topic
+    # answers the general question.
+    "sexual_extortion": "how should parents react if kids get blackmailed over nude pics",
     "nude_image_shared": "my daughter's nude selfie got posted on a facebook page",
     "report_csam": "where can i report a link with sexual videos of children",
     "talking_to_children": "how should i speak with my 8 year old about staying safe on the internet",
     "settings_and_supervision": "what parental controls should i put on my son's new phone",
-    "supporting_disclosure": "my daughter told me her tutor abused her, how do i respond",
+    # A parent telling of abuse gets the disclosure answer, whose buttons lead here.
+    "supporting_disclosure": "what is the right way to react when a kid opens up about abuse",
     "signs_of_abuse": "how can i tell if my son is being sexually abused",
     "trafficking_lures": "someone on tiktok is offering my 16 year old a job abroad with free travel",
     "ai_generated_images": "a classmate made an ai nude picture of my daughter",
@@ -69,7 +72,7 @@ def test_a_topic_is_reached_by_a_paraphrase_it_was_not_trained_on(run, conversat
 
 
 def test_sexual_extortion_says_do_not_pay_and_points_to_take_it_down(run, conversations):
-    turn = ask(run, conversations, "someone is blackmailing my son with his photos")
+    turn = ask(run, conversations, "what should a family do if a teen is threatened with nude photos")
     assert turn.intent == "topic_sexual_extortion"
     text = turn.responses[0].text
     assert "do not pay" in text.lower()

@@ -43,3 +43,13 @@ def test_short_words_must_match_exactly():
 
 def test_normalise_drops_accents_punctuation_and_apostrophes():
     assert normalise("Don't — CAFÉ, now!") == ["dont", "cafe", "now"]
+
+
+def test_unless_phrases_cancel_a_match_for_questions_about_signs():
+    matcher = PhraseMatcher(
+        phrases=[("disclosure", [["is", "being", "abused"]])],
+        whole=[],
+        unless=[("disclosure", [["how", "can", "i", "tell", "if"]])],
+    )
+    assert matcher.match("my niece is being abused") == "disclosure"
+    assert matcher.match("how can i tell if my son is being abused") is None

@@ -12,6 +12,7 @@ import yaml
 from bot.content.schema import (
     COUNTRY_PLACEHOLDERS,
     DEFAULT_LANGUAGE,
+    PHRASE_KINDS,
     INTERNATIONAL,
     TERM_STATUSES,
     Button,
@@ -380,14 +381,17 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
             if title and raw.get("intent"):
                 content.buttons.setdefault(str(key), []).append(Button(title, str(raw["intent"])))
     for intent, raw in (data.get("phrases") or {}).items():
-        whole = raw.pop("whole_message", None) if isinstance(raw, dict) else None
-        for target, phrases in ((content.safety_phrases, raw), (content.safety_whole_messages, whole)):
+        raw = dict(raw or {})
+        kinds = {kind: raw.pop(kind, None) for kind in PHRASE_KINDS[1:]}
+        kinds["contains"] = raw or None
+        for kind, phrases in kinds.items():
             if not phrases:
                 continue
             if not isinstance(phrases, dict) or not isinstance(phrases.get(DEFAULT_LANGUAGE), list):
                 reader.problem(f"phrases.{intent}", "phrases must be listed per language, English (en) first")
                 continue
-            target[str(intent)] = {str(lang): [str(p) for p in items] for lang, items in phrases.items()}
+            by_language = {str(lang): [str(p) for p in items] for lang, items in phrases.items()}
+            content.safety_phrases.setdefault(kind, {})[str(intent)] = by_language
     for key, value in (data.get("formats") or {}).items():
         if key == "term_heading":
             for status in TERM_STATUSES:

@@ -7,6 +7,9 @@ from typing import Dict, List, Optional, Tuple
 
 DEFAULT_LANGUAGE = "en"
 TERM_STATUSES = ("use", "caution", "avoid")
+# How a safety phrase matches: anywhere in a message, as the whole message, or cancelling the
+# group's other matches. In content/safety.yml `contains` phrases are listed directly.
+PHRASE_KINDS = ("contains", "whole_message", "unless")
 # The code under which helplines.yml lists the routes that serve every country. It is not a
 # country a user can be in: it has no emergency number and no child helpline of its own.
 INTERNATIONAL = "INT"
@@ -133,9 +136,8 @@ class Content:
     languages: Dict[str, str] = field(default_factory=dict)
     replies: Dict[str, Localized] = field(default_factory=dict)
     buttons: Dict[str, List[Button]] = field(default_factory=dict)
-    # Safety net phrases: intent -> language -> phrases; "whole" ones match a whole message.
-    safety_phrases: Dict[str, Dict[str, List[str]]] = field(default_factory=dict)
-    safety_whole_messages: Dict[str, Dict[str, List[str]]] = field(default_factory=dict)
+    # Safety net phrases: kind (see PHRASE_KINDS) -> intent -> language -> phrases.
+    safety_phrases: Dict[str, Dict[str, Dict[str, List[str]]]] = field(default_factory=dict)
     formats: Dict[str, Localized] = field(default_factory=dict)
     term_headings: Dict[str, Localized] = field(default_factory=dict)
 

@@ -28,8 +28,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 FALLBACK_INTENT = "nlu_fallback"
+# Lookup tables: safety_<intent> (phrases anywhere), safety_whole_message_<intent> (the whole
+# message) and safety_unless_<intent> (phrases that cancel the intent's other matches).
 LOOKUP_PREFIX = "safety_"
-WHOLE_PREFIX = "safety_whole_"
+WHOLE_PREFIX = "safety_whole_message_"
+UNLESS_PREFIX = "safety_unless_"
 PHRASES_FILE = "safety_phrases.json"
 # Words at least this long may differ by one edit and still match.
 FUZZY_MIN_LENGTH = 5
@@ -72,7 +75,7 @@ def contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
     )
 
 
-def _variants(word: str) -> List[str]:
+def variants(word: str) -> List[str]:
     """The word and, if long enough to be fuzzy, each form with one letter deleted.
 
     Two words within one edit share at least one of these forms, so an index on them finds
@@ -89,28 +92,32 @@ Phrases = List[Tuple[str, List[List[str]]]]
 class PhraseMatcher:
     """Ordered (intent, phrases) pairs; the first intent with a matching phrase wins.
 
-    `whole` phrases match only a message that is exactly the phrase ("help").
+    `whole` phrases match only a message that is exactly the phrase ("help"); an intent's
+    `unless` phrases cancel its matches ("how can i tell if ... is being abused" asks about
+    signs, it does not disclose).
     """
 
-    def __init__(self, phrases: Phrases, whole: Phrases) -> None:
+    def __init__(self, phrases: Phrases, whole: Phrases, unless: Optional[Phrases] = None) -> None:
         self.phrases = phrases
         self.whole = whole
+        self.unless = unless or []
+        self._unless = dict(self.unless)
         self._rank = {intent: rank for rank, (intent, _) in enumerate(phrases)}
         self._by_first_word: Dict[str, List[Tuple[str, List[str]]]] = {}
         for intent, intent_phrases in phrases:
             for phrase in intent_phrases:
-                for variant in _variants(phrase[0]):
+                for variant in variants(phrase[0]):
                     self._by_first_word.setdefault(variant, []).append((intent, phrase))
 
     def match(self, text: str) -> Optional[str]:
         words = normalise(text)
         found: Optional[str] = None
         for start, word in enumerate(words):
-            for variant in _variants(word):
+            for variant in variants(word):
                 for intent, phrase in self._by_first_word.get(variant, ()):
                     if found is not None and self._rank[intent] >= self._rank[found]:
                         continue
-                    if contains(words[start : start + len(phrase)], phrase):
+                    if contains(words[start : start + len(phrase)], phrase) and not self._cancelled(intent, words):
                         found = intent
         if found is not None:
             return found
@@ -118,6 +125,9 @@ class PhraseMatcher:
             if words in intent_phrases:
                 return intent
         return None
+
+    def _cancelled(self, intent: str, words: List[str]) -> bool:
+        return any(contains(words, phrase) for phrase in self._unless.get(intent, ()))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -146,26 +156,22 @@ class SafetyNet(GraphComponent, IntentClassifier):
         return [(intent, [normalise(p) for p in tables[intent] if normalise(p)]) for intent in order if intent in tables]
 
     def train(self, training_data: TrainingData) -> Resource:
-        contained: Dict[str, List[str]] = {}
-        whole: Dict[str, List[str]] = {}
+        tables: Dict[str, Dict[str, List[str]]] = {WHOLE_PREFIX: {}, UNLESS_PREFIX: {}, LOOKUP_PREFIX: {}}
         for table in training_data.lookup_tables:
-            name = table["name"]
-            if name.startswith(WHOLE_PREFIX):
-                whole[name[len(WHOLE_PREFIX):]] = table["elements"]
-            elif name.startswith(LOOKUP_PREFIX):
-                contained[name[len(LOOKUP_PREFIX):]] = table["elements"]
-        self.matcher = PhraseMatcher(self._ordered(contained), self._ordered(whole))
+            prefix = next((p for p in tables if table["name"].startswith(p)), None)
+            if prefix is not None:
+                tables[prefix][table["name"][len(prefix):]] = table["elements"]
+        self.matcher = PhraseMatcher(*(self._ordered(tables[p]) for p in (LOOKUP_PREFIX, WHOLE_PREFIX, UNLESS_PREFIX)))
+        stored = {"phrases": self.matcher.phrases, "whole": self.matcher.whole, "unless": self.matcher.unless}
         with self._storage.write_to(self._resource) as directory:
-            (directory / PHRASES_FILE).write_text(
-                json.dumps({"phrases": self.matcher.phrases, "whole": self.matcher.whole}), encoding="utf-8"
-            )
+            (directory / PHRASES_FILE).write_text(json.dumps(stored), encoding="utf-8")
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> "SafetyNet":
         with model_storage.read_from(resource) as directory:
             stored = json.loads((directory / PHRASES_FILE).read_text(encoding="utf-8"))
-        matcher = PhraseMatcher([(i, p) for i, p in stored["phrases"]], [(i, p) for i, p in stored["whole"]])
+        matcher = PhraseMatcher(*([(i, p) for i, p in stored[key]] for key in ("phrases", "whole", "unless")))
         return cls(config, model_storage, resource, matcher)
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -308,7 +308,8 @@ def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
 def build_safety_lookups(content: Content) -> Dict[str, Any]:
     """The safety net's phrases as Rasa lookup tables, read by bot.nlu.safety_net."""
     tables = []
-    for prefix, groups in (("safety_", content.safety_phrases), ("safety_whole_", content.safety_whole_messages)):
+    for kind, groups in content.safety_phrases.items():
+        prefix = "safety_" if kind == "contains" else f"safety_{kind}_"
         for intent, by_language in groups.items():
             phrases = [p for language in sorted(by_language) for p in by_language[language]]
             tables.append({"lookup": f"{prefix}{intent}", "examples": "".join(f"- {p}\n" for p in phrases)})

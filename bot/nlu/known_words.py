@@ -1,0 +1,69 @@
+"""Ask back instead of guessing when a message shares no word with anything the bot knows.
+
+A linear classifier always picks some intent, and on gibberish ("xqzv plorb") it can be
+fairly sure of a wrong one. When none of a message's words (or a word one letter away from
+them) appears in the training data, this component turns the prediction into nlu_fallback,
+so the bot asks back with its best guesses as buttons.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Set, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.safety_net import FALLBACK_INTENT, variants, normalise
+
+VOCABULARY_FILE = "vocabulary.json"
+
+
+class Vocabulary:
+    def __init__(self, words: Set[str]) -> None:
+        self.words = words
+        self.forms = {form for word in words for form in variants(word)}
+
+    def knows_any(self, words: List[str]) -> bool:
+        return any(word in self.words or any(form in self.forms for form in variants(word)) for word in words)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class KnownWordsGate(GraphComponent, IntentClassifier):
+    def __init__(self, storage: ModelStorage, resource: Resource, vocabulary: Vocabulary) -> None:
+        self._storage = storage
+        self._resource = resource
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext) -> "KnownWordsGate":
+        return cls(model_storage, resource, Vocabulary(set()))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        words = {word for example in training_data.intent_examples for word in normalise(example.get(TEXT) or "")}
+        self.vocabulary = Vocabulary(words)
+        with self._storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(words)), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> "KnownWordsGate":
+        with model_storage.read_from(resource) as directory:
+            words = set(json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8")))
+        return cls(model_storage, resource, Vocabulary(words))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/") or self.vocabulary.knows_any(normalise(text)):
+                continue
+            fallback = {"name": FALLBACK_INTENT, "confidence": 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK_INTENT]
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
+        return messages
