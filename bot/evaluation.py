@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -289,11 +290,17 @@ def run_crossvalidation(folds: int = 3, out: Path = RESULTS_DIR / "crossvalidati
     from bot.training.train import build, rasa_environment
 
     files = build()
-    nlu = []
-    for path in files.data:
-        nlu += ["--nlu", str(path)]
+    # `rasa test nlu` takes one --nlu path: gather the hand-written and the generated
+    # training files into one folder.
+    gathered = paths.BUILD_DIR.parent / "crossvalidation" / "nlu"
+    if gathered.exists():
+        shutil.rmtree(gathered)
+    gathered.mkdir(parents=True)
+    for number, root in enumerate(files.data):
+        for path in [root] if root.is_file() else sorted(root.rglob("*.yml")):
+            shutil.copyfile(path, gathered / f"{number}_{path.name}")
     command = [
-        sys.executable, "-m", "rasa", "test", "nlu", *nlu,
+        sys.executable, "-m", "rasa", "test", "nlu", "--nlu", str(gathered),
         "--config", str(files.config),
         "--cross-validation", "--folds", str(folds),
         "--out", str(out),
