@@ -116,6 +116,30 @@ def _date(value: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from bot.evaluation import evaluate, format_report, load_heldout, report_json
+    from bot.runtime import open_conversations
+
+    # Like `ask`: the same entry point, nothing written to the stats store.
+    conversations = open_conversations(Settings.from_env(), with_stats=False)
+    examples = load_heldout(args.heldout) if args.heldout else load_heldout()
+    report = evaluate(conversations, examples, top=args.top)
+    print(report_json(report) if args.json else format_report(report))
+    return 0
+
+
+def _crossvalidate(args: argparse.Namespace) -> int:
+    from bot.evaluation import run_crossvalidation
+
+    return run_crossvalidation(folds=args.folds)
+
+
+def _test_stories(args: argparse.Namespace) -> int:
+    from bot.evaluation import run_story_tests
+
+    return run_story_tests()
+
+
 def _stats(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -187,6 +211,20 @@ def parser() -> argparse.ArgumentParser:
     stats.add_argument("--png", metavar="DIR", help="also write charts as PNG files into DIR")
     stats.add_argument("--html", metavar="FILE", help="also write one self-contained HTML page with the charts")
     stats.set_defaults(handler=_stats)
+
+    evaluate = commands.add_parser("evaluate", help="accuracy on the held-out questions (tests/data/heldout.yml)")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    evaluate.add_argument("--heldout", type=lambda p: __import__("pathlib").Path(p), help="another held-out file")
+    evaluate.add_argument("--top", type=int, default=10, help="how many confused pairs to show (default 10)")
+    evaluate.set_defaults(handler=_evaluate)
+
+    crossvalidate = commands.add_parser("crossvalidate", help="Rasa's NLU cross-validation on the built training data")
+    crossvalidate.add_argument("--folds", type=int, default=3, help="number of folds (default 3)")
+    crossvalidate.set_defaults(handler=_crossvalidate)
+
+    commands.add_parser(
+        "test-stories", help="Rasa's story tests (tests/test_stories.yml) against the trained model"
+    ).set_defaults(handler=_test_stories)
     return main
 
 
