@@ -64,7 +64,8 @@ class Conversations:
         self.assistant = assistant
         self.conversation_ids = conversation_ids
         self.languages = assistant.slot_values("language")
-        self.countries = assistant.slot_values("country")
+        # Rasa keeps a categorical slot's values in lower case; country codes are upper case.
+        self.countries = [value.upper() for value in assistant.slot_values("country")]
         self.intents = frozenset(assistant.agent.domain.intents)
         self.stats = stats
         self.pseudonyms = pseudonyms
