@@ -39,6 +39,8 @@ class Button:
 class Response:
     text: str
     buttons: List[Button] = field(default_factory=list)
+    # Data a front end may use (the Telegram menus' labels), never shown as it is.
+    custom: Dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,11 @@ def _responses(messages: List[Dict[str, Any]], ranking: List[Dict[str, Any]]) ->
     for message in messages:
         buttons = [Button(str(b.get("title", "")), str(b.get("payload", ""))) for b in message.get("buttons") or []]
         custom = message.get("custom") or {}
-        if custom.get("labels") and responses:
+        if custom and responses:
             last = responses.pop()
-            responses.append(Response(last.text, last.buttons + _choices(custom["labels"], ranking)))
+            choices = _choices(custom["labels"], ranking) if custom.get("labels") else []
+            extra = {key: value for key, value in custom.items() if key != "labels"}
+            responses.append(Response(last.text, last.buttons + choices, {**last.custom, **extra}))
         if message.get("text"):
             responses.append(Response(text=str(message["text"]), buttons=buttons))
     return responses

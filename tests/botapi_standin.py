@@ -26,6 +26,10 @@ BOT_USER = {
 }
 
 
+class BadRequestError(Exception):
+    """The Bot API's 400 answer."""
+
+
 @dataclass
 class Call:
     method: str
@@ -43,6 +47,8 @@ class BotApiStandIn:
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
+        self.delivered: List[int] = []  # ids of the messages the bot sent
+        self.webhook: Optional[Dict[str, Any]] = None
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
         self._runner: Optional[web.AppRunner] = None
@@ -86,24 +92,67 @@ class BotApiStandIn:
             user["language_code"] = language
         return user
 
-    def message(self, chat_id: int, text: Optional[str] = None, language: Optional[str] = "en", **extra: Any) -> int:
-        """Queue a private message; extra fields (sticker, photo, ...) are added to it."""
+    def message(
+        self,
+        chat_id: int,
+        text: Optional[str] = None,
+        language: Optional[str] = "en",
+        kind: str = "message",
+        chat_type: str = "private",
+        user_id: Optional[int] = None,
+        **extra: Any,
+    ) -> int:
+        """Queue a message; extra fields (sticker, photo, ...) are added to it.
+
+        kind is the update's field: message, edited_message or channel_post; chat_type is
+        private, group, supergroup or channel.
+        """
+        return self._queue({kind: self.message_object(chat_id, text, language, chat_type, user_id, **extra)})
+
+    def message_object(self, chat_id: int, text: Optional[str] = None, language: Optional[str] = "en",
+                       chat_type: str = "private", user_id: Optional[int] = None, **extra: Any) -> Dict[str, Any]:
+        chat: Dict[str, Any] = {"id": chat_id, "type": chat_type}
+        chat.update({"first_name": "Parent"} if chat_type == "private" else {"title": "Parents of class 5"})
         message: Dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Parent"},
-            "from": self.user(chat_id, language),
+            "chat": chat,
             **extra,
         }
+        if chat_type != "channel":
+            message["from"] = self.user(user_id or chat_id, language)
         if text is not None:
             message["text"] = text
+            entities = list(extra.get("entities") or [])
             if text.startswith("/"):
                 command = text.split()[0]
-                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self._queue({"message": message})
+                entities.append({"type": "bot_command", "offset": 0, "length": len(command)})
+            mention = f"@{BOT_USER['username']}"
+            if mention in text:
+                entities.append({"type": "mention", "offset": text.index(mention), "length": len(mention)})
+            if entities:
+                message["entities"] = entities
+        return message
 
-    def press(self, chat_id: int, data: str, language: Optional[str] = "en") -> int:
-        """Queue a press on an inline button under one of the bot's messages."""
+    def post(self, update: Dict[str, Any]) -> Dict[str, Any]:
+        """An update as Telegram would deliver it to a webhook (not queued for polling)."""
+        return {"update_id": next(self._update_ids), **update}
+
+    def press(self, chat_id: int, data: str, language: Optional[str] = "en", gone: bool = False,
+              message_id: Optional[int] = None) -> int:
+        """Queue a press on an inline button under one of the bot's messages.
+
+        gone: the message is no longer accessible (deleted, or too old): Telegram then sends
+        an InaccessibleMessage, with date 0. message_id: the bot's message the button is under
+        (one the bot sent, so it can be edited); by default a message the stand-in never sent.
+        """
+        message: Dict[str, Any] = {
+            "message_id": message_id or next(self._message_ids),
+            "date": 0 if gone else int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+        }
+        if not gone:
+            message.update({"from": BOT_USER, "text": "earlier reply"})
         return self._queue(
             {
                 "callback_query": {
@@ -111,13 +160,7 @@ class BotApiStandIn:
                     "from": self.user(chat_id, language),
                     "chat_instance": "ci",
                     "data": data,
-                    "message": {
-                        "message_id": next(self._message_ids),
-                        "date": int(time.time()),
-                        "chat": {"id": chat_id, "type": "private"},
-                        "from": BOT_USER,
-                        "text": "earlier reply",
-                    },
+                    "message": message,
                 }
             }
         )
@@ -176,7 +219,10 @@ class BotApiStandIn:
             await asyncio.sleep(seconds)
         if method != "getUpdates":
             self.calls.append(Call(method, params))
-        result = await getattr(self, f"_api_{method}", self._api_default)(params)
+        try:
+            result = await getattr(self, f"_api_{method}", self._api_default)(params)
+        except BadRequestError as error:
+            return web.json_response({"ok": False, "error_code": 400, "description": str(error)}, status=400)
         return web.json_response({"ok": True, "result": result})
 
     async def _api_default(self, params: Dict[str, Any]) -> Any:
@@ -197,9 +243,35 @@ class BotApiStandIn:
                 pass
         return [u for u in self.updates if u["update_id"] >= offset]
 
-    async def _api_sendMessage(self, params: Dict[str, Any]) -> Any:
+    async def _api_setWebhook(self, params: Dict[str, Any]) -> Any:
+        self.webhook = params
+        return True
+
+    async def _api_deleteWebhook(self, params: Dict[str, Any]) -> Any:
+        self.webhook = None
+        return True
+
+    async def _api_getWebhookInfo(self, params: Dict[str, Any]) -> Any:
+        hook = getattr(self, "webhook", None) or {}
+        return {"url": hook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+
+    async def _api_editMessageText(self, params: Dict[str, Any]) -> Any:
+        if int(params["message_id"]) not in self.delivered:
+            raise BadRequestError("Bad Request: message to edit not found")
         return {
-            "message_id": next(self._message_ids),
+            "message_id": int(params["message_id"]),
+            "date": int(time.time()),
+            "edit_date": int(time.time()),
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
+
+    async def _api_sendMessage(self, params: Dict[str, Any]) -> Any:
+        message_id = next(self._message_ids)
+        self.delivered.append(message_id)
+        return {
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": int(params["chat_id"]), "type": "private"},
             "from": BOT_USER,

@@ -56,10 +56,13 @@ def test_start_greets_and_help_shows_buttons(run, telegram):
     telegram.message(CHAT, "/start")
     greeting = run(telegram.wait_for("sendMessage", chat_id=CHAT))[0]
     assert "automated assistant" in greeting["text"]
+    payloads = [row[0]["callback_data"] for row in greeting["reply_markup"]["inline_keyboard"]]
+    assert payloads == ["/choose_language", "/choose_country"]
     telegram.message(CHAT, "/help")
     help_reply = run(telegram.wait_for("sendMessage", count=2, chat_id=CHAT))[1]
     payloads = [row[0]["callback_data"] for row in help_reply["reply_markup"]["inline_keyboard"]]
     assert payloads == ["/term_grooming", "/term_child_pornography", "/helplines"]
+    assert len(help_reply["text"]) > 0
 
 
 def test_pressing_a_button_answers_the_query_and_opens_the_item(run, telegram):

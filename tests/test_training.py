@@ -50,4 +50,6 @@ def test_ask_json_prints_one_object_per_question_line(assistant):
     assert set(first) == {"text", "language", "intent", "confidence", "responses"}
     assert first["text"] == "what is grooming" and first["language"] == "bn"
     assert 0 < first["confidence"] <= 1
-    assert first["responses"][0]["buttons"] == []
+    # A term card offers its related terms, then the way back to the glossary.
+    payloads = [button["payload"] for button in first["responses"][0]["buttons"]]
+    assert payloads[-1] == "/glossary" and "/term_sextortion" in payloads

@@ -404,6 +404,51 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
             content.formats[key] = fmt
 
 
+# Labels the Telegram front end needs; {page} and {pages} are filled in.
+INTERFACE_LABELS = (
+    "previous", "next", "page", "glossary", "forget_yes", "forget_no", "forgotten", "kept", "expired",
+)
+# The replies the Telegram menus need from content/telegram.yml.
+INTERFACE_REPLIES = ("glossary", "privacy", "choose_language", "choose_country", "forget")
+COMMAND_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
+MAX_COMMAND_DESCRIPTION = 256
+
+
+def _load_interface(path: Path, content: Content, problems: List[Problem]) -> None:
+    """content/telegram.yml: replies and buttons like conversation.yml, plus labels and commands."""
+    reader = _Reader(path, problems)
+    data = _read_yaml(path, problems)
+    for key in sorted(set(data) - {"replies", "buttons", "labels", "commands"}):
+        reader.problem(key, "unknown section")
+    _load_replies(path, content, problems)
+    for key in INTERFACE_REPLIES:
+        if key not in (data.get("replies") or {}):
+            reader.problem(f"replies.{key}", "missing: the Telegram menus need it")
+    labels = data.get("labels") or {}
+    for key in INTERFACE_LABELS:
+        if key not in labels:
+            reader.problem(f"labels.{key}", "missing: the Telegram front end needs it")
+    for key, value in labels.items():
+        label = reader.localized(f"labels.{key}", {key: value}, key)
+        if label is None:
+            continue
+        if key == "page" and any("{page}" not in t or "{pages}" not in t for t in label.texts.values()):
+            reader.problem("labels.page", "must contain {page} and {pages}")
+        content.labels[str(key)] = label
+    for name, value in (data.get("commands") or {}).items():
+        entry = f"commands.{name}"
+        if not COMMAND_PATTERN.match(str(name)):
+            reader.problem(entry, "a command is 1 to 32 lower case letters, digits or _")
+            continue
+        description = reader.localized(entry, {name: value}, name)
+        if description is None:
+            continue
+        for language, text in description.texts.items():
+            if len(text) > MAX_COMMAND_DESCRIPTION:
+                reader.problem(entry, f"'{language}' is longer than Telegram's {MAX_COMMAND_DESCRIPTION} characters")
+        content.commands[str(name)] = description
+
+
 CONTENT_FILES = {
     "terms.yml": _load_terms,
     "helplines.yml": _load_helplines,
@@ -411,6 +456,7 @@ CONTENT_FILES = {
     "campaign.yml": _load_campaign,
     "conversation.yml": _load_replies,
     "safety.yml": _load_replies,
+    "telegram.yml": _load_interface,
 }
 
 

@@ -140,4 +140,7 @@ class Content:
     safety_phrases: Dict[str, Dict[str, Dict[str, List[str]]]] = field(default_factory=dict)
     formats: Dict[str, Localized] = field(default_factory=dict)
     term_headings: Dict[str, Localized] = field(default_factory=dict)
+    # The Telegram front end's button labels and notes, and its menu of commands (in order).
+    labels: Dict[str, Localized] = field(default_factory=dict)
+    commands: Dict[str, Localized] = field(default_factory=dict)
 

@@ -1,16 +1,26 @@
 """The Telegram bot: one Application, typed async handlers, an error handler.
 
 Every message goes through bot.conversation, like the terminal chat. No handler logs what
-a user wrote or who they are.
+a user wrote or who they are; texts come from content/ through the model (see interface.py).
+
+Delivery: updates are handled one at a time, so the replies to a chat keep their order.
+AIORateLimiter waits out HTTP 429 (retry_after) and retries. A Bot API answer that is slow
+is waited for (read timeout below), never re-sent: the server may already have delivered
+the message, and a duplicate is worse than a late reply. Only a request that never reached
+the server (connect or pool timeout, connection refused) is sent again.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Callable, Optional
+import re
+from string import Template
+from typing import Callable, List, Optional
 
-from telegram import Update
-from telegram.constants import ParseMode
+import httpx
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,49 +31,184 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
+from bot.assistant import Button, Response
 from bot.conversation import Conversations
 from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
-from bot.telegram.render import keyboard, split_message, to_html
+from bot.telegram import interface as ui
+from bot.telegram.render import MAX_CALLBACK_BYTES, keyboard, split_message, to_html
+from bot.training.generate import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram.staff import GROUP, STAFF_IDS, stats_handler
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = ui.CHANNEL
 CONVERSATIONS = "conversations"
-# Commands and the intent each one asks for.
-COMMAND_INTENTS = {"start": "greet", "help": "help", "helplines": "helplines"}
+COMMAND_INTENTS = ui.COMMANDS
+GLOSSARY_PAGE = "g:"
+PAGE_PATTERN = re.compile(r"^g:([1-9][0-9]{0,3})$")
+# Bot API timeouts (seconds). Long enough that a slow answer is waited for, not re-sent.
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 20.0
+WRITE_TIMEOUT = 20.0
+POOL_TIMEOUT = 5.0
+SEND_ATTEMPTS = 3
+# Libraries that would log request URLs (holding the token) or whole updates below WARNING.
+QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "telegram": logging.INFO}
+UNSUPPORTED_CONTENT = (
+    filters.ATTACHMENT | filters.LOCATION | filters.CONTACT | filters.Sticker.ALL | filters.VENUE | filters.POLL
+)
+
+
+def quiet_logging() -> None:
+    for name, level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def conversations_of(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
     return context.application.bot_data[CONVERSATIONS]
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: Optional[str]) -> None:
+# Sending ---------------------------------------------------------------------------------
+
+
+def _never_reached_server(error: Exception) -> bool:
+    cause = error.__cause__
+    if isinstance(error, TimedOut):
+        return isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout)) or "Pool timeout" in str(error)
+    return isinstance(cause, httpx.ConnectError)
+
+
+async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, html: str, markup: Optional[InlineKeyboardMarkup]) -> None:
+    """Send one message; re-send only when the request certainly never arrived."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            await context.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                           disable_web_page_preview=True)
+            return
+        except (TimedOut, NetworkError) as error:
+            if attempt == SEND_ATTEMPTS or not _never_reached_server(error):
+                raise
+            await asyncio.sleep(attempt)
+
+
+async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
+                    buttons: Optional[InlineKeyboardMarkup] = None) -> None:
+    parts = split_message(text)
+    for index, part in enumerate(parts):
+        await send(context, chat_id, to_html(part), buttons if index == len(parts) - 1 else None)
+
+
+def glossary_page(response: Response, page: int) -> tuple[str, InlineKeyboardMarkup, int]:
+    """One page of the A to Z: term buttons two to a row, then Previous / Next."""
+    buttons = response.buttons
+    pages = max(1, -(-len(buttons) // ui.GLOSSARY_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = buttons[(page - 1) * ui.GLOSSARY_PAGE_SIZE : page * ui.GLOSSARY_PAGE_SIZE]
+    rows = [
+        [InlineKeyboardButton(b.title, callback_data=b.payload) for b in shown[i : i + 2]]
+        for i in range(0, len(shown), 2)
+    ]
+    paging = response.custom.get("paging") or {}
+    text = response.text
+    if pages > 1:
+        nav = []
+        if page > 1:
+            nav.append(InlineKeyboardButton(paging.get("previous", "<"), callback_data=f"{GLOSSARY_PAGE}{page - 1}"))
+        if page < pages:
+            nav.append(InlineKeyboardButton(paging.get("next", ">"), callback_data=f"{GLOSSARY_PAGE}{page + 1}"))
+        rows.append(nav)
+        position = Template(paging.get("page", "$page/$pages")).safe_substitute(page=page, pages=pages)
+        text = f"{text}\n\n{position}"
+    return text, InlineKeyboardMarkup(rows), page
+
+
+async def answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: Optional[str],
+    page: Optional[int] = None,
+    language: Optional[str] = None,
+    country: Optional[str] = None,
+    edit: Optional[Message] = None,
+) -> None:
     """Run one message through the conversation and send every reply, in order."""
     chat = update.effective_chat
     user = update.effective_user
     if chat is None:
         return
-    reply = await conversations_of(context).handle(
-        CHANNEL, str(chat.id), text, language=user.language_code if user else None
+    conversations = conversations_of(context)
+    prefs = await ui.preferences(conversations, chat.id, user.language_code if user else None)
+    reply = await conversations.handle(
+        CHANNEL, str(chat.id), text, language=language or prefs.language, country=country or prefs.country
     )
+    prefs = ui.Preferences(language or prefs.language, country or prefs.country)
     for response in reply.turn.responses:
-        parts = split_message(response.text)
-        for index, part in enumerate(parts):
-            markup = keyboard(response.buttons) if index == len(parts) - 1 else None
-            await context.bot.send_message(chat.id, to_html(part), parse_mode=ParseMode.HTML, reply_markup=markup)
+        if response.custom.get("paging"):
+            body, markup, _ = glossary_page(response, page or 1)
+            if edit is not None and await _edited(edit, body, markup):
+                continue
+            await send_text(context, chat.id, body, markup)
+            continue
+        buttons = [
+            Button(b.title, f"{GLOSSARY_PAGE}{ui.glossary_page_of(conversations, prefs, '/' + reply.turn.intent)}")
+            if b.payload == f"/{GLOSSARY}" else b
+            for b in response.buttons
+        ]
+        await send_text(context, chat.id, response.text, keyboard(buttons))
+
+
+async def _edited(message: Message, body: str, markup: InlineKeyboardMarkup) -> bool:
+    """Turn a glossary page over in place; False when the message cannot be edited."""
+    if not isinstance(message, Message):
+        return False
+    try:
+        await message.edit_text(to_html(body), parse_mode=ParseMode.HTML, reply_markup=markup)
+        return True
+    except BadRequest:
+        return False
+
+
+# Handlers --------------------------------------------------------------------------------
+
+
+def _addressed_text(message: Message, bot_username: str, bot_id: int) -> Optional[str]:
+    """In a group: the text without the bot's @mention, if it mentions or replies to the bot."""
+    text = message.text or ""
+    mention = f"@{bot_username}".lower()
+    mentioned = any(
+        entity.type == MessageEntity.MENTION and text[entity.offset : entity.offset + entity.length].lower() == mention
+        for entity in message.entities or ()
+    ) or any(entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
+             for entity in message.entities or ())
+    replied = bool(message.reply_to_message and message.reply_to_message.from_user
+                   and message.reply_to_message.from_user.id == bot_id)
+    if not (mentioned or replied):
+        return None
+    return re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await answer(update, context, update.effective_message.text if update.effective_message else None)
+    message = update.effective_message
+    if message is None:
+        return
+    text = message.text
+    if update.effective_chat and update.effective_chat.type != ChatType.PRIVATE:
+        text = _addressed_text(message, context.bot.username, context.bot.id)
+        if text is None:
+            return
+    await answer(update, context, text)
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = update.effective_message.text if update.effective_message else ""
     command = (text or "").split()[0].lstrip("/").split("@")[0].lower()
-    await answer(update, context, f"/{COMMAND_INTENTS[command]}")
+    intent = COMMAND_INTENTS.get(command, "help")
+    if command == "about" and ui.ABOUT_INTENT in conversations_of(context).intents:
+        intent = ui.ABOUT_INTENT
+    await answer(update, context, f"/{intent}")
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,11 +217,41 @@ async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every press is answered, even on an old or unknown button."""
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
-    await answer(update, context, query.data)
+    try:
+        await query.answer()
+    except BadRequest:  # too old to answer; the reply below still comes
+        pass
+    chat = update.effective_chat
+    if chat is None:
+        return
+    conversations = conversations_of(context)
+    data = query.data or ""
+    user = update.effective_user
+    prefs = await ui.preferences(conversations, chat.id, user.language_code if user else None)
+    message = query.message if isinstance(query.message, Message) and query.message.is_accessible else None
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        data = ""
+    page = PAGE_PATTERN.match(data)
+    if page:
+        await answer(update, context, f"/{GLOSSARY}", page=int(page.group(1)), edit=message)
+    elif data.startswith(CHOOSE_LANGUAGE) and data[len(CHOOSE_LANGUAGE):] in conversations.languages:
+        await answer(update, context, "/help", language=data[len(CHOOSE_LANGUAGE):])
+    elif data.startswith(CHOOSE_COUNTRY) and data[len(CHOOSE_COUNTRY):] in conversations.countries:
+        await answer(update, context, "/helplines", country=data[len(CHOOSE_COUNTRY):])
+    elif data == FORGET_YES:
+        await ui.forget(conversations, chat.id)
+        await send_text(context, chat.id, ui.label(conversations, prefs, "forgotten"))
+    elif data == FORGET_NO:
+        await send_text(context, chat.id, ui.label(conversations, prefs, "kept"))
+    elif data.startswith("/") and data[1:] in conversations.intents:
+        await answer(update, context, data)
+    else:
+        await send_text(context, chat.id, ui.label(conversations, prefs, "expired"))
+        await answer(update, context, "/help")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,11 +262,28 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(stats_handler(), group=GROUP)  # staff only; others fall through
-    application.add_handler(CommandHandler(list(COMMAND_INTENTS), on_command))
-    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
-    application.add_handler(MessageHandler(private & ~filters.TEXT & filters.UpdateType.MESSAGE, on_not_text))
+    groups = filters.ChatType.GROUPS
+    new_message = filters.UpdateType.MESSAGE  # edited messages and channel posts are left alone
+    application.add_handler(CommandHandler(list(COMMAND_INTENTS), on_command, filters=new_message))
+    application.add_handler(
+        MessageHandler(new_message & (private | groups) & filters.TEXT & ~filters.COMMAND, on_text)
+    )
+    application.add_handler(MessageHandler(new_message & private & UNSUPPORTED_CONTENT, on_not_text))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_error_handler(on_error)
+
+
+async def set_commands(application: Application, conversations: Conversations) -> None:
+    """The menu of commands, in every language the content has descriptions in."""
+    for language in [None, *conversations.languages]:
+        prefs = ui.Preferences(language or "en", "BD")
+        described = ui.interface(conversations, prefs)["commands"]
+        commands = [BotCommand(name, described[name]) for name in COMMAND_INTENTS if described.get(name)]
+        if language is not None and language != "en" and described == ui.interface(
+            conversations, ui.Preferences("en", "BD")
+        )["commands"]:
+            continue  # the same as the default menu
+        await application.bot.set_my_commands(commands, language_code=language)
 
 
 def build_application(
@@ -101,7 +293,9 @@ def build_application(
     """One Application; the model and stats store open in post_init and close in post_shutdown."""
 
     async def post_init(application: Application) -> None:
-        application.bot_data[CONVERSATIONS] = await asyncio.to_thread(open_shared, settings)
+        conversations = await asyncio.to_thread(open_shared, settings)
+        application.bot_data[CONVERSATIONS] = conversations
+        await set_commands(application, conversations)
 
     async def post_shutdown(application: Application) -> None:
         conversations = application.bot_data.pop(CONVERSATIONS, None)
@@ -110,10 +304,23 @@ def build_application(
 
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    quiet_logging()
+
+    def request() -> HTTPXRequest:
+        return HTTPXRequest(
+            connection_pool_size=8,
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            write_timeout=WRITE_TIMEOUT,
+            pool_timeout=POOL_TIMEOUT,
+        )
+
     builder: ApplicationBuilder = (
         Application.builder()
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_base_url)
+        .request(request())
+        .get_updates_request(request())
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -136,6 +343,7 @@ def run(settings: Settings) -> None:
             url_path=settings.webhook_path,
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

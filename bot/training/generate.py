@@ -13,10 +13,11 @@ choose between at random.
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import yaml
 
@@ -24,6 +25,13 @@ from bot import paths
 from bot.content.schema import DEFAULT_LANGUAGE, Contact, Content, Helpline, Localized, Term, Topic
 
 DEFAULT_COUNTRY = "BD"
+# Button payloads that are not intents: the Telegram front end acts on them (see
+# bot/telegram/app.py). Each fits Telegram's 64-byte callback data.
+CHOOSE_LANGUAGE = "l:"
+CHOOSE_COUNTRY = "c:"
+FORGET_YES = "f:yes"
+FORGET_NO = "f:no"
+GLOSSARY = "glossary"
 
 CAMPAIGN_INTENT = "campaign"
 
@@ -53,6 +61,8 @@ class Audience:
 
 
 Render = Callable[[Audience], str]
+# Buttons or custom data added to a variation for an audience.
+Extra = Callable[[Audience], Dict[str, Any]]
 
 
 class _HelplineLines:
@@ -77,13 +87,18 @@ class ResponseBuilder:
         for language, country in itertools.product(self.content.languages, self.content.countries):
             yield Audience(language, country)
 
-    def variations(self, render: Render, buttons: str = "", labels: bool = False) -> List[Dict[str, Any]]:
+    def variations(
+        self, render: Render, buttons: str = "", labels: bool = False, extra: Optional[Extra] = None
+    ) -> List[Dict[str, Any]]:
         def variation(audience: Audience) -> Dict[str, Any]:
             result: Dict[str, Any] = {"text": render(audience)}
             if buttons in self.content.buttons:
                 result["buttons"] = self.buttons(buttons, audience.language)
             if labels:
                 result["custom"] = {"labels": self.item_labels(audience.language)}
+            if extra is not None:
+                for key, value in extra(audience).items():
+                    result[key] = result.get(key, []) + value if key == "buttons" else value
             return result
 
         default = variation(self.default)
@@ -236,6 +251,72 @@ class ResponseBuilder:
     def buttons(self, reply: str, language: str) -> List[Dict[str, str]]:
         return [{"title": b.title.get(language), "payload": f"/{b.intent}"} for b in self.content.buttons[reply]]
 
+    # The Telegram menus ----------------------------------------------------------------
+
+    def label(self, key: str, language: str) -> str:
+        """A label; its {placeholders} become $placeholders, which Rasa leaves alone (Rasa
+        fills {name} from slots, in custom data too). The front end fills them with
+        string.Template."""
+        return re.sub(r"\{(\w+)\}", r"$\1", self.content.labels[key].get(language))
+
+    def glossary_buttons(self, audience: Audience) -> Dict[str, Any]:
+        """Every term, A to Z in the user's language, with the paging labels."""
+        lang = audience.language
+        terms = sorted(self.content.terms, key=lambda t: t.heading(lang).casefold())
+        keys = ("previous", "next", "page")
+        return {
+            "buttons": [{"title": t.heading(lang), "payload": f"/{term_intent(t)}"} for t in terms],
+            "custom": {"paging": {key: self.label(key, lang) for key in keys}},
+        }
+
+    def term_buttons(self, term: Term) -> Extra:
+        """Related terms, then the way back to the glossary."""
+        by_id = {t.id: t for t in self.content.terms}
+
+        def extra(audience: Audience) -> Dict[str, Any]:
+            lang = audience.language
+            related = [by_id[i] for i in term.related if i in by_id]
+            buttons = [{"title": t.heading(lang), "payload": f"/{term_intent(t)}"} for t in related]
+            buttons.append({"title": self.label(GLOSSARY, lang), "payload": f"/{GLOSSARY}"})
+            return {"buttons": buttons}
+
+        return extra
+
+    def reply_extra(self, key: str) -> Optional[Extra]:
+        """Buttons and notes the Telegram menus add to some replies."""
+        content = self.content
+        if key == "glossary" and content.labels:
+            return self.glossary_buttons
+        if key == "choose_language":
+            return lambda a: {
+                "buttons": [{"title": name, "payload": f"{CHOOSE_LANGUAGE}{code}"} for code, name in content.languages.items()]
+            }
+        if key == "choose_country":
+            return lambda a: {
+                "buttons": [
+                    {"title": c.name.get(a.language), "payload": f"{CHOOSE_COUNTRY}{code}"}
+                    for code, c in content.countries.items()
+                ]
+            }
+        if key == "forget" and content.labels:
+            return lambda a: {
+                "buttons": [
+                    {"title": self.label("forget_yes", a.language), "payload": FORGET_YES},
+                    {"title": self.label("forget_no", a.language), "payload": FORGET_NO},
+                ]
+            }
+        if key == "help" and content.labels:
+            # The front end's own labels and its menu of commands ride on the help reply.
+            return lambda a: {
+                "custom": {
+                    "interface": {
+                        "labels": {k: self.label(k, a.language) for k in content.labels},
+                        "commands": {k: v.get(a.language) for k, v in content.commands.items()},
+                    }
+                }
+            }
+        return None
+
 
 def build_domain(content: Content) -> Dict[str, Any]:
     """The generated part of the domain: slots, item intents and every response."""
@@ -243,11 +324,12 @@ def build_domain(content: Content) -> Dict[str, Any]:
     responses: Dict[str, List[Dict[str, Any]]] = {}
     for key, reply in content.replies.items():
         responses[f"utter_{key}"] = builder.variations(
-            builder.reply_renderer(reply), buttons=key, labels=key == "ask_back"
+            builder.reply_renderer(reply), buttons=key, labels=key == "ask_back", extra=builder.reply_extra(key)
         )
     responses["utter_helplines"] = builder.variations(builder.all_helplines)
     for term in content.terms:
-        responses[f"utter_{term_intent(term)}"] = builder.variations(builder.term_renderer(term))
+        extra = builder.term_buttons(term) if GLOSSARY in content.labels else None
+        responses[f"utter_{term_intent(term)}"] = builder.variations(builder.term_renderer(term), extra=extra)
     guides = guide_intents(content)
     for intent, item in guides.items():
         responses[f"utter_{intent}"] = builder.variations(builder.topic_renderer(item))
