@@ -59,8 +59,10 @@ def _run(args: argparse.Namespace) -> int:
     if not settings.telegram_token:
         print("No TELEGRAM_BOT_TOKEN is configured, so the bot starts as a terminal chat.", file=sys.stderr)
         return _chat(argparse.Namespace(language=None, country=None))
+    from bot.logs import configure_logging
     from bot.telegram.app import run
 
+    configure_logging(log_file=settings.log_file)
     run(settings)
     return 0
 

@@ -39,6 +39,7 @@ class Settings:
     staff_ids: FrozenSet[int]
     model_path: Path
     conversation_idle_minutes: float
+    log_file: Optional[Path] = None
 
     @property
     def webhook_path(self) -> str:
@@ -62,4 +63,5 @@ class Settings:
             staff_ids=staff,
             model_path=Path(env.get("REDHEART_MODEL") or paths.MODEL_FILE),
             conversation_idle_minutes=float(env.get("REDHEART_CONVERSATION_IDLE_MINUTES") or 60),
+            log_file=Path(env["REDHEART_LOG_FILE"]) if env.get("REDHEART_LOG_FILE") else None,
         )
