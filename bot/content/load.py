@@ -40,7 +40,7 @@ HELPLINE_PLACEHOLDER = re.compile(r"^helpline\[(\w+)\]$")
 # Written for hours or cost when the source does not state them.
 NOT_STATED = "not_stated"
 
-TERM_KEYS = {"id", "status", "names", "definition", "example", "say_instead", "why", "related", "sources"}
+TERM_KEYS = {"id", "status", "names", "definition", "example", "say_instead", "why", "related", "guidance", "sources"}
 HELPLINE_KEYS = {"id", "name", "contacts", "hours", "cost", "purpose", "sources", "checked"}
 CONTACT_KEYS = {"type", "value", "label"}
 COUNTRY_KEYS = {"name", "emergency", "child_helpline", "listed", "report_online"}
@@ -202,6 +202,7 @@ def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
                     sources=sources,
                     say_instead=say_instead,
                     why=why,
+                    guidance=tuple(raw.get("guidance") or ()),
                 )
             )
     known = {term.id for term in content.terms} | seen
@@ -475,6 +476,11 @@ def load_content(directory: Path) -> Content:
     for name, loader in CONTENT_FILES.items():
         loader(directory / name, content, problems)
     _check_topic_helplines(content, problems)
+    topics = {topic.id for topic in content.topics}
+    for term in content.terms:
+        for topic in term.guidance:
+            if topic not in topics:
+                problems.append(Problem("terms.yml", term.id, f"guidance topic '{topic}' does not exist in guidance.yml"))
     if DEFAULT_LANGUAGE not in content.languages:
         problems.append(Problem("conversation.yml", "languages", "English (en) must be listed"))
     if content.international is None:

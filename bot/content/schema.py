@@ -49,6 +49,8 @@ class Term:
     sources: Tuple[Source, ...]
     say_instead: Optional[Localized] = None
     why: Optional[Localized] = None
+    # Guidance topics on what to do about it: "what should I do?" after this term opens the first.
+    guidance: Tuple[str, ...] = ()
 
     def heading(self, language: str) -> str:
         return (self.names.get(language) or self.names[DEFAULT_LANGUAGE])[0]

@@ -63,6 +63,7 @@ dropped_events = Table(
 SAFETY_INTENTS = frozenset({"danger", "child_disclosure", "disclosure", "extortion"})
 REFUSAL_INTENTS = frozenset({"harmful_request"})
 SMALL_TALK_INTENTS = frozenset({"greet", "help", "thanks", "goodbye", "bot_challenge", "unsupported_message"})
+MENU_INTENTS = frozenset({"glossary", "privacy", "choose_language", "choose_country", "forget"})
 
 
 def kind_of(intent: str) -> str:
@@ -73,6 +74,12 @@ def kind_of(intent: str) -> str:
         return "topic"
     if intent == "helplines":
         return "helpline"
+    if intent == "campaign":
+        return "campaign"
+    if intent == "followup_more":
+        return "follow_up"
+    if intent in MENU_INTENTS:
+        return "menu"
     if intent in SAFETY_INTENTS or intent in REFUSAL_INTENTS:
         return "safety"
     if intent in SMALL_TALK_INTENTS:

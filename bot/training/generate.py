@@ -34,6 +34,9 @@ FORGET_NO = "f:no"
 GLOSSARY = "glossary"
 
 CAMPAIGN_INTENT = "campaign"
+# The slot that remembers the last item answered, so "tell me more" and "what should I do?"
+# can answer for it.
+TOPIC_SLOT = "topic"
 
 
 def term_intent(term: Term) -> str:
@@ -113,6 +116,20 @@ class ResponseBuilder:
             ]
             result.insert(len(result) - 1, {"condition": condition, **candidate})
         return result
+
+    def in_context(self, item: str, render: Render) -> List[Dict[str, Any]]:
+        """Variations for when `item` was the last thing answered (the `topic` slot)."""
+        return [
+            {
+                "condition": [
+                    {"type": "slot", "name": TOPIC_SLOT, "value": item},
+                    {"type": "slot", "name": "language", "value": audience.language},
+                    {"type": "slot", "name": "country", "value": audience.country},
+                ],
+                "text": render(audience),
+            }
+            for audience in self.audiences()
+        ]
 
     def fmt(self, key: str, audience: Audience, **values: str) -> str:
         return self.content.formats[key].get(audience.language).format(**values)
@@ -333,9 +350,10 @@ def build_domain(content: Content) -> Dict[str, Any]:
     guides = guide_intents(content)
     for intent, item in guides.items():
         responses[f"utter_{intent}"] = builder.variations(builder.topic_renderer(item))
+    responses["utter_followup_more"] = followup_variations(builder, guides) + responses["utter_followup_more"]
     return {
         "version": "3.1",
-        "intents": [term_intent(term) for term in content.terms] + list(guides),
+        "intents": item_intents(content),
         "slots": {
             "language": {
                 "type": "categorical",
@@ -343,6 +361,11 @@ def build_domain(content: Content) -> Dict[str, Any]:
                 "initial_value": DEFAULT_LANGUAGE,
                 "influence_conversation": False,
                 "mappings": [{"type": "custom"}],
+            },
+            TOPIC_SLOT: {
+                "type": "text",
+                "influence_conversation": False,
+                "mappings": [{"type": "from_intent", "intent": i, "value": i} for i in item_intents(content)],
             },
             "country": {
                 "type": "categorical",
@@ -365,6 +388,23 @@ def _examples(templates: Iterable[str], placeholder: str, values: Iterable[str])
             if example not in examples:
                 examples.append(example)
     return "".join(f"- {e}\n" for e in examples)
+
+
+def item_intents(content: Content) -> List[str]:
+    """The intents that answer a subject: every term, every topic and the campaign."""
+    return [term_intent(term) for term in content.terms] + list(guide_intents(content))
+
+
+def followup_variations(builder: ResponseBuilder, guides: Dict[str, Topic]) -> List[Dict[str, Any]]:
+    """After a topic, more means its steps again; after a term, its first guidance topic."""
+    variations: List[Dict[str, Any]] = []
+    for intent, topic in guides.items():
+        variations += builder.in_context(intent, builder.topic_renderer(topic))
+    topics = {topic.id: topic for topic in builder.content.topics}
+    for term in builder.content.terms:
+        if term.guidance:
+            variations += builder.in_context(term_intent(term), builder.topic_renderer(topics[term.guidance[0]]))
+    return variations
 
 
 def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
@@ -399,8 +439,10 @@ def build_safety_lookups(content: Content) -> Dict[str, Any]:
 
 
 def build_rules(content: Content) -> Dict[str, Any]:
-    intents = [term_intent(term) for term in content.terms] + list(guide_intents(content))
-    rules = [{"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]} for intent in intents]
+    rules = [
+        {"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
+        for intent in item_intents(content)
+    ]
     return {"version": "3.1", "rules": rules}
 
 
