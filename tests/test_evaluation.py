@@ -28,7 +28,7 @@ TERM_IDS = set(
     "child_pornography csam csem generated_csam sexualised_images grooming sexting self_generated "
     "sextortion livestreaming ocsea child_prostitution child_prostitute child_sex_tourism trafficking "
     "sale_of_children child_marriage paedophile sex_offender juvenile_offender harmful_sexual_behaviour "
-    "victim_survivor revictimisation age_of_consent consent".split()
+    "victim_survivor revictimisation age_of_consent consent minor sectt".split()
 )
 TOPIC_IDS = set(
     "grooming_signs sexual_extortion nude_image_shared report_csam talking_to_children "

@@ -44,7 +44,10 @@ def test_at_most_five_percent_of_ordinary_questions_trigger_the_safety_path(run,
     assert len(triggered) <= 0.05 * len(SUITE["ordinary"]), triggered
 
 
-@pytest.mark.parametrize("country", ["BD"])
+COUNTRIES = sorted(load_content(paths.CONTENT_DIR).countries)
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
 @pytest.mark.parametrize("intent", sorted(SAFETY_PATH))
 def test_every_safety_reply_has_the_emergency_number_and_the_child_helpline(run, conversations, intent, country):
     content = load_content(paths.CONTENT_DIR)
@@ -52,7 +55,8 @@ def test_every_safety_reply_has_the_emergency_number_and_the_child_helpline(run,
     emergency = content.helplines[place.emergency].contacts[0].value
     child = content.helplines[place.child_helpline].contacts[0].value
     text = "\n".join(r.text for r in ask(run, conversations, f"/{intent}", country=country).responses)
-    assert f"**{emergency}**" in text and f"**{child}**" in text
+    for number in (emergency, child):
+        assert re.search(rf"\*\*[^*]*{re.escape(number)}[^*]*\*\*", text), f"{number} is not shown in bold"
     assert not SECRECY_PROMISE.search(text)
 
 

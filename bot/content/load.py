@@ -36,6 +36,8 @@ URL_PATTERN = re.compile(r"^https://[^\s/]+\.[^\s]+$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 COUNTRY_CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
+# A definition a worried parent reads at a glance: about 80 words, with a little leeway.
+MAX_DEFINITION_WORDS = 90
 HELPLINE_PLACEHOLDER = re.compile(r"^helpline\[(\w+)\]$")
 # Written for hours or cost when the source does not state them.
 NOT_STATED = "not_stated"
@@ -188,6 +190,9 @@ def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
         if status in ("avoid", "caution") and "why" not in raw:
             reader.problem(ident, f"a term marked '{status}' needs 'why'")
         definition = reader.localized(ident, raw, "definition")
+        for language, text in (definition.texts.items() if definition else ()):
+            if len(text.split()) > MAX_DEFINITION_WORDS:
+                reader.problem(ident, f"the definition in '{language}' has {len(text.split())} words; keep it to about 80")
         example = reader.localized(ident, raw, "example")
         sources = reader.sources(ident, raw)
         if names and definition and example and sources and status in TERM_STATUSES:

@@ -39,6 +39,10 @@ CAMPAIGN_INTENT = "campaign"
 TOPIC_SLOT = "topic"
 
 
+def _slot(name: str, value: str) -> Dict[str, str]:
+    return {"type": "slot", "name": name, "value": value}
+
+
 def term_intent(term: Term) -> str:
     return f"term_{term.id}"
 
@@ -105,31 +109,40 @@ class ResponseBuilder:
             return result
 
         default = variation(self.default)
-        result: List[Dict[str, Any]] = [default]
-        for audience in self.audiences():
-            candidate = variation(audience)
-            if audience == self.default or candidate == default:
-                continue
-            condition = [
-                {"type": "slot", "name": "language", "value": audience.language},
-                {"type": "slot", "name": "country", "value": audience.country},
-            ]
-            result.insert(len(result) - 1, {"condition": condition, **candidate})
-        return result
+        return self._conditioned(variation, [], default) + [default]
 
     def in_context(self, item: str, render: Render) -> List[Dict[str, Any]]:
         """Variations for when `item` was the last thing answered (the `topic` slot)."""
-        return [
-            {
-                "condition": [
-                    {"type": "slot", "name": TOPIC_SLOT, "value": item},
-                    {"type": "slot", "name": "language", "value": audience.language},
-                    {"type": "slot", "name": "country", "value": audience.country},
-                ],
-                "text": render(audience),
-            }
-            for audience in self.audiences()
-        ]
+        base = [_slot(TOPIC_SLOT, item)]
+        return self._conditioned(lambda audience: {"text": render(audience)}, base, None)
+
+    def _conditioned(
+        self, variation: Callable[[Audience], Dict[str, Any]], base: List[Dict[str, str]], default: Optional[Dict[str, Any]]
+    ) -> List[Dict[str, Any]]:
+        """The fewest variations, with conditions no two of which can match together.
+
+        Rasa picks at random among matching variations, so every (language, country) must
+        match exactly one: a whole country gets one variation when all languages read the
+        same there (most languages have no text of their own yet), otherwise one per
+        language. Audiences whose variation equals `default` are left to it.
+        """
+        rendered = {audience: variation(audience) for audience in self.audiences()}
+        if default is None and len({repr(v) for v in rendered.values()}) == 1:
+            return [{"condition": base, **next(iter(rendered.values()))}]
+        result: List[Dict[str, Any]] = []
+        for country in self.content.countries:
+            in_country = {a: v for a, v in rendered.items() if a.country == country}
+            distinct = {repr(v) for v in in_country.values()}
+            if len(distinct) == 1:
+                only = next(iter(in_country.values()))
+                if only != default:
+                    result.append({"condition": base + [_slot("country", country)], **only})
+                continue
+            for audience, candidate in in_country.items():
+                if candidate != default:
+                    condition = base + [_slot("language", audience.language), _slot("country", country)]
+                    result.append({"condition": condition, **candidate})
+        return result
 
     def fmt(self, key: str, audience: Audience, **values: str) -> str:
         return self.content.formats[key].get(audience.language).format(**values)
