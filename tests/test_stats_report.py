@@ -183,3 +183,23 @@ def test_the_html_report_is_one_page_that_chromium_renders(stats_command: Path):
     assert image.size == (1200, 1600)
     colours = image.getcolors(maxcolors=1_000_000)
     assert colours is not None and len(colours) > 50  # text, tables and charts, not a blank page
+
+
+def test_a_grand_total_hidden_in_one_table_is_hidden_in_every_table(tmp_path: Path):
+    """Five English messages and one in Bangla: the language table can only protect the
+    Bangla one by hiding its total, so the same total must not stand anywhere else."""
+    store = StatsStore(f"sqlite:///{tmp_path / 'tiny.sqlite3'}")
+    moment = dt.datetime.combine(DAY, dt.time(10))
+    store.write(
+        [UsageEvent(moment, "telegram", "en", "BD", "term", "term_grooming", "answered", f"u{i}") for i in range(5)]
+        + [UsageEvent(moment, "telegram", "bn", "BD", "term", "term_grooming", "answered", "u9")]
+    )
+    try:
+        report = build_report(store, by="day", threshold=T)
+        assert report.table("language").total[0].hidden
+        for name in ("periods", "country", "outcome"):
+            assert report.table(name).total[0].hidden, name
+        shown = [t.total[0].show(T) for t in report.tables if t.name in ("periods", "language", "country", "outcome")]
+        assert "6" not in shown
+    finally:
+        store.close()

@@ -140,12 +140,35 @@ def build_report(
         ranked, total = _ranked(counts(pick), threshold, top)
         report.tables.append(Table(name, title, [column, "Messages"], ranked, total))
 
+    _hide_the_grand_total_everywhere(report)
     outcome = dict((label, cells[0]) for label, cells in report.table("outcome").rows)
     missed = [outcome.get(name, Cell(0, False)) for name in ("fallback", "asked_back")]
     messages = report.messages
     if not messages.hidden and messages.value and not any(cell.hidden for cell in missed):
         report.fallback_rate = sum(cell.value for cell in missed) / messages.value
     return report
+
+
+# Tables whose total is the number of messages; the periods table's first column is another.
+GRAND_TOTAL_TABLES = ("language", "country", "outcome")
+
+
+def _hide_the_grand_total_everywhere(report: Report) -> None:
+    """The same grand total stands under several tables. Where one table had to hide it to
+    protect a small cell, it is hidden everywhere, or another table would give it away."""
+    periods = report.table("periods")
+    totals = [report.table(name).total[0] for name in GRAND_TOTAL_TABLES]  # type: ignore[index]
+    totals.append(periods.total[0])  # type: ignore[index]
+    if not any(cell.hidden for cell in totals):
+        return
+    for name in GRAND_TOTAL_TABLES:
+        table = report.table(name)
+        table.total = [_hidden(table.total[0])]  # type: ignore[index]
+    periods.total = [_hidden(periods.total[0]), *periods.total[1:]]  # type: ignore[index]
+
+
+def _hidden(cell: Cell) -> Cell:
+    return cell if cell.hidden else Cell(cell.value, True, secondary=True)
 
 
 # Text -------------------------------------------------------------------------------------
