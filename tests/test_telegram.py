@@ -93,3 +93,9 @@ def test_text_with_html_in_the_reply_path_is_escaped(run, telegram):
     reply = run(telegram.wait_for("sendMessage", chat_id=CHAT))[0]
     assert "<b>child sexual abuse material</b>" in reply["text"]
     assert "&lt;" not in reply["text"]  # the user's words are never echoed back
+
+
+def test_an_unknown_command_gets_the_help_answer_not_silence(run, telegram):
+    telegram.message(CHAT, "/nosuchcommand")
+    reply = run(telegram.wait_for("sendMessage", chat_id=CHAT))[0]
+    assert "You can ask me what a term means" in reply["text"]

@@ -265,6 +265,8 @@ def add_handlers(application: Application) -> None:
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE  # edited messages and channel posts are left alone
     application.add_handler(CommandHandler(list(COMMAND_INTENTS), on_command, filters=new_message))
+    # An unknown command in a private chat gets the help answer rather than silence.
+    application.add_handler(MessageHandler(new_message & private & filters.COMMAND, on_command))
     application.add_handler(
         MessageHandler(new_message & (private | groups) & filters.TEXT & ~filters.COMMAND, on_text)
     )
