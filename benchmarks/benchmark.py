@@ -12,7 +12,11 @@ fresh subprocess:
 - replies per second with 50 conversations at once in one process (asyncio.gather);
 - peak resident memory of that subprocess (ru_maxrss);
 - accuracy on the held-out set, through the same entry point as `redheart ask`;
-and the training time of each. A script, never a timed test: figures depend on the machine.
+and the training time of each. The default model is measured twice: through the project's
+runtime (bot.graph_runner, the bounded private tracker store), which isolates what the
+configuration costs, and through Rasa's stock runtime (dask graph runner, in-memory tracker
+store), which is what `rasa init` gives. A script, never a timed test: figures depend on the
+machine.
 """
 from __future__ import annotations
 
@@ -46,13 +50,23 @@ def _percentile(values: List[float], share: float) -> float:
     return ordered[index]
 
 
-async def _measure(model: Path, messages: int, rounds: int) -> Dict[str, Any]:
-    from bot.assistant import Assistant
+def _load(model: Path, stock: bool) -> Any:
+    from bot.assistant import Assistant, quiet_rasa_logging
+
+    if not stock:
+        return Assistant.load(model)
+    quiet_rasa_logging()
+    from rasa.core.agent import Agent
+
+    return Assistant(Agent.load(str(model)))
+
+
+async def _measure(model: Path, messages: int, rounds: int, stock: bool) -> Dict[str, Any]:
     from bot.conversation import Conversations
     from bot.evaluation import load_heldout, predict, summarise
     from bot.pseudonyms import ConversationIds
 
-    assistant = Assistant.load(model)
+    assistant = _load(model, stock)
     await assistant.respond("bench-cold", "hello", SLOTS)
     print("FIRST_REPLY", flush=True)  # the parent stops the cold-start clock here
     ready = time.perf_counter()
@@ -105,7 +119,7 @@ async def _measure(model: Path, messages: int, rounds: int) -> Dict[str, Any]:
 
 def _child(args: argparse.Namespace) -> int:
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
-    result = asyncio.run(_measure(Path(args.model), args.messages, args.rounds))
+    result = asyncio.run(_measure(Path(args.model), args.messages, args.rounds, args.stock))
     print("RESULT " + json.dumps(result), flush=True)
     return 0
 
@@ -131,13 +145,13 @@ def _train(config: Path, out: Path, name: str) -> float:
     return time.perf_counter() - started
 
 
-def _run_child(model: Path, messages: int, rounds: int) -> Dict[str, Any]:
+def _run_child(model: Path, messages: int, rounds: int, stock: bool = False) -> Dict[str, Any]:
     from bot.training.train import rasa_environment
 
     command = [
         sys.executable, str(Path(__file__).resolve()), "_measure",
         "--model", str(model), "--messages", str(messages), "--rounds", str(rounds),
-    ]
+    ] + (["--stock"] if stock else [])
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=rasa_environment())
     cold_start = None
@@ -177,27 +191,37 @@ def machine() -> Dict[str, Any]:
 
 
 ROWS = [
-    # key, label, format, better when lower
-    ("p50_ms", "reply latency p50 (ms)", "{:.1f}", True),
-    ("p95_ms", "reply latency p95 (ms)", "{:.1f}", True),
-    ("replies_per_second", "replies/s, 50 conversations at once", "{:.0f}", False),
-    ("cold_start_s", "cold start to first reply (s)", "{:.1f}", True),
-    ("peak_rss_mb", "peak resident memory (MB)", "{:.0f}", True),
-    ("training_s", "training time (s)", "{:.0f}", True),
-    ("accuracy", "held-out accuracy", "{:.1%}", False),
-    ("wrong_confident_rate", "held-out wrong and confident", "{:.1%}", True),
+    # key, label, format
+    ("p50_ms", "reply latency p50 (ms)", "{:.1f}"),
+    ("p95_ms", "reply latency p95 (ms)", "{:.1f}"),
+    ("replies_per_second", "replies/s, 50 conversations at once", "{:.0f}"),
+    ("cold_start_s", "cold start to first reply (s)", "{:.1f}"),
+    ("peak_rss_mb", "peak resident memory (MB)", "{:.0f}"),
+    ("training_s", "training time (s)", "{:.0f}"),
+    ("accuracy", "held-out accuracy", "{:.1%}"),
+    ("wrong_confident_rate", "held-out wrong and confident", "{:.1%}"),
 ]
 
 
-def table(project: Dict[str, Any], default: Dict[str, Any]) -> str:
-    lines = [
-        "| measure | project config.yml | Rasa default | default / project |",
-        "|---|---:|---:|---:|",
-    ]
-    for key, label, fmt, _ in ROWS:
-        a, b = project.get(key), default.get(key)
-        ratio = f"{b / a:.2f}x" if a else "n/a"
-        lines.append(f"| {label} | {fmt.format(a)} | {fmt.format(b)} | {ratio} |")
+COLUMNS = [
+    # key in the results, heading
+    ("project", "project"),
+    ("default", "Rasa default, project runtime"),
+    ("stock", "Rasa default, stock runtime"),
+]
+
+
+def table(results: Dict[str, Dict[str, Any]]) -> str:
+    """One row per measure; each default column with its ratio to the project's figure."""
+    headings = [COLUMNS[0][1]] + [f"{heading} | ratio" for _, heading in COLUMNS[1:]]
+    lines = [f"| measure | {' | '.join(headings)} |", "|---|" + "---:|" * (2 * len(COLUMNS) - 1)]
+    for key, label, fmt in ROWS:
+        project = results["project"].get(key)
+        cells = [fmt.format(project)]
+        for column, _ in COLUMNS[1:]:
+            other = results[column].get(key)
+            cells += [fmt.format(other), f"{other / project:.2f}x" if project else "n/a"]
+        lines.append(f"| {label} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -213,9 +237,12 @@ def _parent(args: argparse.Namespace) -> int:
             training = _train(config, out, name)
             print(f"Measuring {name} ...", file=sys.stderr, flush=True)
             results[name] = {"training_s": training, **_run_child(out / f"{name}.tar.gz", args.messages, rounds)}
+        print("Measuring default on Rasa's stock runtime ...", file=sys.stderr, flush=True)
+        stock = _run_child(out / "default.tar.gz", args.messages, rounds, stock=True)
+        results["stock"] = {"training_s": results["default"]["training_s"], **stock}
     print(f"Machine: {info['nproc']} CPU(s), {info['cpu']}, {info['memory_gb']} GB, Python {info['python']}, "
           f"load average at start {tuple(round(x, 2) for x in info['load_average_at_start'])}")
-    print(table(results["project"], results["default"]))
+    print(table(results))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"machine": info, **results}, indent=2))
@@ -229,6 +256,7 @@ def main(argv: List[str] | None = None) -> int:
     child.add_argument("--model", required=True)
     child.add_argument("--messages", type=int, default=1000)
     child.add_argument("--rounds", type=int, default=20)
+    child.add_argument("--stock", action="store_true", help="Rasa's own runtime, not the project's")
     parser.add_argument("--messages", type=int, default=1000, help="messages for the latency run (default 1000)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
