@@ -8,7 +8,6 @@ are searched: no marker and no id may be found.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -18,10 +17,10 @@ from sqlalchemy import create_engine, func, select
 
 from bot.logs import configure_logging
 from bot.runtime import open_conversations
-from bot.settings import Settings
 from bot.stats.events import usage_events
 from bot.telegram.app import build_application
 from tests.botapi_standin import BotApiStandIn
+from tests.telegram_harness import running, settings_for
 
 # Telegram ids with digits that appear nowhere else.
 PARENT, CHILD, TEACHER = 731945286017, 582903174655, 640318275591
@@ -49,23 +48,15 @@ def bot_run(run, assistant, tmp_path):
     api = BotApiStandIn()
     run(api.start())
     log_file = tmp_path / "logs" / "bot.log"
-    settings = dataclasses.replace(
-        Settings.from_env(environ={}, env_file=tmp_path / "none.env"),
-        telegram_token=api.token,
-        telegram_api_base_url=api.base_url,
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'data' / 'stats.sqlite3'}",
+    settings = settings_for(
+        api, tmp_path, data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'stats.sqlite3'}",
         log_file=log_file,
     )
     configure_logging(logging.DEBUG, log_file=log_file)
     application = build_application(settings, open_shared=lambda s: open_conversations(s, assistant=assistant))
 
     async def scenario() -> None:
-        await application.initialize()
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
+        async with running(application):  # stopping flushes the statistics
             for user, text in MESSAGES:
                 api.message(user, text)
             api.message(PARENT, "/helplines")
@@ -75,11 +66,6 @@ def bot_run(run, assistant, tmp_path):
             for user in (PARENT, CHILD, TEACHER):
                 await api.wait_for("sendMessage", chat_id=user, count=1)
             await api.wait_for("sendMessage", count=len(MESSAGES) + 3)
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)  # flushes the statistics
-            await application.shutdown()
 
     try:
         run(scenario())

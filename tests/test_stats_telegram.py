@@ -2,17 +2,16 @@
 command gets. The real python-telegram-bot Application polls the loopback Bot API stand-in."""
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 from bot.conversation import Conversations
 from bot.pseudonyms import ConversationIds, DailyPseudonyms
-from bot.settings import Settings
 from bot.stats.recorder import StatsRecorder
 from bot.telegram.app import build_application
 from tests.botapi_standin import BotApiStandIn
+from tests.telegram_harness import settings_for, start_polling, stop_polling
 
 STAFF = 5550001
 PARENT = 5550002
@@ -26,28 +25,12 @@ def telegram(run, assistant, tmp_path: Path):
     keys = tmp_path / "keys"
     recorder = StatsRecorder(f"sqlite:///{tmp_path / 'stats.sqlite3'}", retry_seconds=0.05)
     conversations = Conversations(assistant, ConversationIds(keys), stats=recorder, pseudonyms=DailyPseudonyms(keys))
-    settings = dataclasses.replace(
-        Settings.from_env(environ={}, env_file=tmp_path / "none.env"),
-        telegram_token=api.token, telegram_api_base_url=api.base_url, data_dir=tmp_path, staff_ids=frozenset({STAFF}),
-    )
+    settings = settings_for(api, tmp_path, staff_ids=frozenset({STAFF}))
     application = build_application(settings, open_shared=lambda _: conversations)
-
-    async def start() -> None:
-        await application.initialize()
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-
-    async def stop() -> None:
-        await application.updater.stop()
-        await application.stop()
-        await application.post_shutdown(application)  # closes the recorder
-        await application.shutdown()
-
-    run(start())
+    run(start_polling(application))
     api.recorder = recorder  # type: ignore[attr-defined]
     yield api
-    run(stop())
+    run(stop_polling(application))  # closes the recorder
     run(api.stop())
 
 

@@ -2,14 +2,13 @@
 Bot API stand-in served on loopback, and the replies come back through sendMessage."""
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
 from bot.telegram.app import build_application
 from tests.botapi_standin import BotApiStandIn
+from tests.telegram_harness import settings_for, start_polling, stop_polling
 
 CHAT = 777001
 
@@ -19,29 +18,10 @@ def telegram(run, recorded_conversations, tmp_path: Path):
     """A running bot and the stand-in it talks to."""
     api = BotApiStandIn()
     run(api.start())
-    settings = dataclasses.replace(
-        Settings.from_env(environ={}, env_file=tmp_path / "none.env"),
-        telegram_token=api.token,
-        telegram_api_base_url=api.base_url,
-        data_dir=tmp_path,
-    )
-    application = build_application(settings, open_shared=lambda _: recorded_conversations)
-
-    async def start() -> None:
-        await application.initialize()
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-
-    async def stop() -> None:
-        await application.updater.stop()
-        await application.stop()
-        await application.post_shutdown(application)
-        await application.shutdown()
-
-    run(start())
+    application = build_application(settings_for(api, tmp_path), open_shared=lambda _: recorded_conversations)
+    run(start_polling(application))
     yield api
-    run(stop())
+    run(stop_polling(application))
     run(api.stop())
 
 

@@ -3,10 +3,8 @@ python-telegram-bot Application against the Bot API stand-in on loopback."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import socket
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,10 +12,10 @@ import pytest
 from bot import paths
 from bot.content.load import load_content
 
-from bot.settings import Settings
 from bot.telegram import interface as ui
 from bot.telegram.app import build_application
 from tests.botapi_standin import BOT_USER, BotApiStandIn
+from tests.telegram_harness import running, settings_for
 
 CHAT = 880001
 GROUP = -100555
@@ -27,15 +25,6 @@ LABELS = None
 
 def keyboard_payloads(message):
     return [button["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for button in row]
-
-
-def make_settings(api: BotApiStandIn, tmp_path: Path) -> Settings:
-    return dataclasses.replace(
-        Settings.from_env(environ={}, env_file=tmp_path / "none.env"),
-        telegram_token=api.token,
-        telegram_api_base_url=api.base_url,
-        data_dir=tmp_path,
-    )
 
 
 @pytest.fixture()
@@ -48,7 +37,7 @@ def api(run):
 
 @pytest.fixture()
 def application(run, api, recorded_conversations, tmp_path):
-    application = build_application(make_settings(api, tmp_path), open_shared=lambda _: recorded_conversations)
+    application = build_application(settings_for(api, tmp_path), open_shared=lambda _: recorded_conversations)
     run(application.initialize())
     run(application.post_init(application))
     yield application
@@ -242,24 +231,15 @@ def test_a_reply_longer_than_telegram_allows_is_split_on_paragraphs(run, polling
 
 def test_a_429_and_a_slow_answer_are_survived_and_replies_stay_in_order(run, api, recorded_conversations, tmp_path):
     api.faults = {"sendMessage": [("429", 1), ("slow", 3)]}
-    application = build_application(make_settings(api, tmp_path), open_shared=lambda _: recorded_conversations)
+    application = build_application(settings_for(api, tmp_path), open_shared=lambda _: recorded_conversations)
 
     async def scenario():
-        await application.initialize()
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
+        async with running(application):
             api.message(CHAT, "/helplines")
             api.message(CHAT, "what is grooming")
             api.message(CHAT, "/privacy")
             await api.wait_for("sendMessage", count=3, chat_id=CHAT, timeout=40)
             await asyncio.sleep(1.5)  # anything re-sent late would show up now
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
-            await application.shutdown()
 
     run(scenario())
     tried = [c.method for c in api.calls if c.method.startswith("sendMessage")]
@@ -393,22 +373,13 @@ def test_hostile_text_gets_a_proper_reply_and_the_bot_keeps_serving(run, polling
 
 def test_logs_hold_no_user_text_no_ids_and_never_the_token(run, api, recorded_conversations, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
-    application = build_application(make_settings(api, tmp_path), open_shared=lambda _: recorded_conversations)
+    application = build_application(settings_for(api, tmp_path), open_shared=lambda _: recorded_conversations)
 
     async def scenario():
-        await application.initialize()
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
+        async with running(application):
             api.message(CHAT, "my secret worry about grooming")
             api.press(CHAT, "g:zz")
             await api.wait_for("sendMessage", count=3, chat_id=CHAT)
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
-            await application.shutdown()
 
     run(scenario())
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)

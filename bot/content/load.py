@@ -141,16 +141,19 @@ class _Reader:
             return ()
         return tuple(value)
 
-    def id(self, entry: Dict[str, Any], seen: set, position: int) -> Optional[str]:
-        ident = entry.get("id")
-        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-            self.problem(f"entry {position}", f"missing or malformed id {ident!r} (lower case letters, digits, _)")
-            return None
-        if ident in seen:
-            self.problem(ident, "duplicate id")
-            return None
-        seen.add(ident)
-        return ident
+    def entries(self, data: Dict[str, Any], key: str) -> List[Tuple[str, Dict[str, Any]]]:
+        """The entries listed under key, each with its id; an entry without a well-formed,
+        unique id is reported and skipped."""
+        found: Dict[str, Dict[str, Any]] = {}
+        for position, entry in enumerate(data.get(key) or [], start=1):
+            ident = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+                self.problem(f"entry {position}", f"missing or malformed id {ident!r} (lower case letters, digits, _)")
+            elif ident in found:
+                self.problem(ident, "duplicate id")
+            else:
+                found[ident] = entry
+        return list(found.items())
 
 
 def _read_yaml(path: Path, problems: List[Problem]) -> Dict[str, Any]:
@@ -170,11 +173,8 @@ def _read_yaml(path: Path, problems: List[Problem]) -> Dict[str, Any]:
 
 def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
     reader = _Reader(path, problems)
-    seen: set = set()
-    for position, raw in enumerate(_read_yaml(path, problems).get("terms") or [], start=1):
-        ident = reader.id(raw, seen, position)
-        if ident is None:
-            continue
+    entries = reader.entries(_read_yaml(path, problems), "terms")
+    for ident, raw in entries:
         reader.keys(ident, raw, TERM_KEYS)
         status = raw.get("status")
         if status not in TERM_STATUSES:
@@ -210,7 +210,7 @@ def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
                     guidance=tuple(raw.get("guidance") or ()),
                 )
             )
-    known = {term.id for term in content.terms} | seen
+    known = {ident for ident, _ in entries}
     owners: Dict[Tuple[str, str], str] = {}
     for term in content.terms:
         for language, names in term.names.items():
@@ -272,11 +272,9 @@ def _detail(reader: _Reader, ident: str, raw: Dict[str, Any], key: str, has_phon
 def _load_helplines(path: Path, content: Content, problems: List[Problem]) -> None:
     reader = _Reader(path, problems)
     data = _read_yaml(path, problems)
-    seen: set = set()
-    for position, raw in enumerate(data.get("helplines") or [], start=1):
-        ident = reader.id(raw, seen, position)
-        if ident is None:
-            continue
+    entries = reader.entries(data, "helplines")
+    seen = {ident for ident, _ in entries}
+    for ident, raw in entries:
         reader.keys(ident, raw, HELPLINE_KEYS)
         contacts = _contacts(reader, ident, raw)
         has_phone = any(contact.type == "phone" for contact in contacts)
@@ -346,11 +344,7 @@ def _topic(reader: _Reader, entry: str, raw: Dict[str, Any], ident: str, allowed
 
 def _load_topics(path: Path, content: Content, problems: List[Problem]) -> None:
     reader = _Reader(path, problems)
-    seen: set = set()
-    for position, raw in enumerate(_read_yaml(path, problems).get("topics") or [], start=1):
-        ident = reader.id(raw, seen, position)
-        if ident is None:
-            continue
+    for ident, raw in reader.entries(_read_yaml(path, problems), "topics"):
         if "report_route" not in raw and not raw.get("helplines"):
             reader.problem(ident, "a topic must say where to get help: give 'report_route', 'helplines' or both")
         topic = _topic(reader, ident, raw, ident, TOPIC_KEYS)
@@ -401,7 +395,7 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
     for key, value in (data.get("formats") or {}).items():
         if key == "term_heading":
             for status in TERM_STATUSES:
-                heading = reader.localized(f"formats.term_heading", value, status)
+                heading = reader.localized("formats.term_heading", value, status)
                 if heading:
                     content.term_headings[status] = heading
             continue

@@ -9,6 +9,16 @@ from sqlalchemy import Column, Date, DateTime, Integer, MetaData, PrimaryKeyCons
 
 metadata = MetaData()
 
+# What every statistic is counted by, with each label's maximum length.
+DIMENSION_LENGTHS = {"channel": 16, "language": 8, "country": 8, "kind": 16, "item": 64, "outcome": 16}
+DIMENSIONS = tuple(DIMENSION_LENGTHS)
+
+
+def _dimension_columns() -> List[Column]:
+    # A Column belongs to one table, so each table gets its own.
+    return [Column(name, String(length), nullable=False) for name, length in DIMENSION_LENGTHS.items()]
+
+
 # No column can hold a message's text or a Telegram id: only labels from fixed sets, the
 # hour, and a pseudonym made with a key that changes every day.
 usage_events = Table(
@@ -16,30 +26,18 @@ usage_events = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("hour", DateTime, nullable=False, index=True),
-    Column("channel", String(16), nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("country", String(8), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("item", String(64), nullable=False),
-    Column("outcome", String(16), nullable=False),
+    *_dimension_columns(),
     Column("user_pseudonym", String(32), nullable=True),
 )
 
 # Raw events older than the retention period are folded into these daily totals and deleted.
 # The schema is created and changed only by the Alembic migrations in bot/stats/migrations/;
 # these definitions are what the queries use and a test checks they match the migrations.
-DIMENSIONS = ("channel", "language", "country", "kind", "item", "outcome")
-
 daily_totals = Table(
     "daily_totals",
     metadata,
     Column("day", Date, nullable=False),
-    Column("channel", String(16), nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("country", String(8), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("item", String(64), nullable=False),
-    Column("outcome", String(16), nullable=False),
+    *_dimension_columns(),
     Column("count", Integer, nullable=False),
     PrimaryKeyConstraint("day", *DIMENSIONS, name="pk_daily_totals"),
 )

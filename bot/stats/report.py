@@ -12,7 +12,7 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.stats.store import DailyRow, StatsStore
 from bot.stats.suppression import Cell, suppress

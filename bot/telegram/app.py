@@ -15,7 +15,7 @@ import asyncio
 import logging
 import re
 from string import Template
-from typing import Callable, List, Optional
+from typing import Callable, Optional
 
 import httpx
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
