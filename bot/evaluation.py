@@ -7,8 +7,8 @@ each in a conversation of its own, and compares the item that answered with the 
 What it reports:
 - accuracy overall and per kind (term, topic, helpline, ...): the right item answered;
 - the most confused pairs (expected -> what answered);
-- the "not sure" rate: the bot asked back (intent nlu_fallback, utter_ask_back or
-  utter_fallback) instead of answering;
+- the "not sure" rate: the bot asked back (intent nlu_fallback, utter_ask_back,
+  utter_fallback or utter_unknown_words) instead of answering;
 - the wrong-confident rate: a wrong item answered without asking back, the worst outcome;
 - safety: safety-path questions answered with a term or topic card, and ordinary questions
   sent to the safety path;
@@ -32,7 +32,7 @@ from bot import paths
 HELDOUT_FILE = paths.ROOT / "tests" / "data" / "heldout.yml"
 KINDS = ("term", "topic", "helpline", "campaign", "safety", "small_talk", "out_of_scope")
 FALLBACK_INTENT = "nlu_fallback"
-ASK_BACK_ACTIONS = frozenset({"utter_ask_back", "utter_fallback"})
+ASK_BACK_ACTIONS = frozenset({"utter_ask_back", "utter_fallback", "utter_unknown_words"})
 SAFETY_PATH = frozenset({"danger", "child_disclosure", "disclosure", "extortion", "harmful_request"})
 
 

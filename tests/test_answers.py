@@ -79,7 +79,25 @@ def test_a_message_without_words_gets_a_kind_reply(run, conversations, text):
     assert "type your question" in turn.responses[0].text
 
 
-def test_gibberish_is_not_answered_at_random(run, conversations):
+def test_gibberish_gets_no_guesses_but_help_and_the_helplines(run, conversations):
     turn = ask(run, conversations, "xqzv plorb wugg")
-    assert turn.intent in ("nlu_fallback", "unsupported_message", "out_of_scope")
-    assert not turn.intent.startswith("term_")
+    assert turn.intent == "unknown_words"
+    text = turn.responses[0].text
+    assert "999" in text and "1098" in text
+    assert [b.payload for b in turn.responses[0].buttons] == ["/term_grooming", "/term_child_pornography", "/helplines"]
+
+
+def test_a_question_in_bengali_script_is_told_what_the_bot_reads_and_gets_the_helplines(run, conversations):
+    # "Someone is asking my daughter to send pictures": no Bengali questions are trained yet.
+    turn = ask(run, conversations, "কেউ আমার মেয়েকে ছবি পাঠাতে বলছে")
+    assert turn.intent == "unknown_words"
+    text = turn.responses[0].text
+    assert "English" in text
+    assert "999" in text and "1098" in text
+
+
+def test_a_vague_question_in_known_words_is_asked_back_with_choices(run, conversations):
+    turn = ask(run, conversations, "is it bad")
+    assert turn.intent == "nlu_fallback"
+    assert turn.responses[0].text.startswith("I am not sure I understood.")
+    assert 2 <= len(turn.responses[0].buttons) <= 3

@@ -102,7 +102,7 @@ def test_a_request_for_abuse_material_is_refused_without_repeating_it_and_points
 
 def test_the_safety_net_interrupts_any_ongoing_conversation(run, conversations):
     ask(run, conversations, "what is grooming", chat="interrupt")
-    ask(run, conversations, "xqzv plorb", chat="interrupt")  # the bot asks back
+    ask(run, conversations, "is it bad", chat="interrupt")  # the bot asks back
     turn = ask(run, conversations, "he is hurting me right now", chat="interrupt")
     assert turn.intent == "danger"
     assert turn.actions[:1] == ["utter_danger"]

@@ -1,9 +1,10 @@
-"""Ask back instead of guessing when a message shares no word with anything the bot knows.
+"""Never guess when a message shares no word with anything the bot knows.
 
-A linear classifier always picks some intent, and on gibberish ("xqzv plorb") it can be
-fairly sure of a wrong one. When none of a message's words (or a word one letter away from
-them) appears in the training data, this component turns the prediction into nlu_fallback,
-so the bot asks back with its best guesses as buttons.
+A linear classifier always picks some intent, and on gibberish ("xqzv plorb") or a question
+in a language it was not trained on it can be fairly sure of a wrong one. When none of a
+message's words (or a word one letter away from them) appears in the training data, this
+component sets the intent unknown_words with no other guesses: the bot says which language
+it reads and gives the helplines, rather than offering buttons picked from noise.
 """
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.safety_net import FALLBACK_INTENT, variants, normalise
+from bot.nlu.safety_net import variants, normalise
 
 VOCABULARY_FILE = "vocabulary.json"
+UNKNOWN_WORDS_INTENT = "unknown_words"
 
 
 class Vocabulary:
@@ -45,7 +47,9 @@ class KnownWordsGate(GraphComponent, IntentClassifier):
         return cls(model_storage, resource, Vocabulary(set()))
 
     def train(self, training_data: TrainingData) -> Resource:
-        words = {word for example in training_data.intent_examples for word in normalise(example.get(TEXT) or "")}
+        # The examples of unknown_words are what the bot cannot read: their words stay unknown.
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) != UNKNOWN_WORDS_INTENT]
+        words = {word for example in examples for word in normalise(example.get(TEXT) or "")}
         self.vocabulary = Vocabulary(words)
         with self._storage.write_to(self._resource) as directory:
             (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(words)), encoding="utf-8")
@@ -62,8 +66,7 @@ class KnownWordsGate(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             if text.startswith("/") or self.vocabulary.knows_any(normalise(text)):
                 continue
-            fallback = {"name": FALLBACK_INTENT, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK_INTENT]
-            message.set(INTENT, fallback, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
+            unknown = {"name": UNKNOWN_WORDS_INTENT, "confidence": 1.0}
+            message.set(INTENT, unknown, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [unknown], add_to_output=True)
         return messages

@@ -62,6 +62,8 @@ SAFETY_INTENTS = frozenset({"danger", "child_disclosure", "disclosure", "extorti
 REFUSAL_INTENTS = frozenset({"harmful_request"})
 SMALL_TALK_INTENTS = frozenset({"greet", "help", "thanks", "goodbye", "bot_challenge", "unsupported_message"})
 MENU_INTENTS = frozenset({"glossary", "privacy", "choose_language", "choose_country", "forget"})
+# Replies that could not answer and give the help buttons and the helplines instead.
+FALLBACK_ACTIONS = frozenset({"utter_fallback", "utter_unknown_words"})
 
 
 def kind_of(intent: str) -> str:
@@ -92,7 +94,7 @@ def outcome_of(intent: str, actions: List[str]) -> str:
         return "refused"
     if intent in SAFETY_INTENTS:
         return "safety"
-    if "utter_fallback" in actions:
+    if FALLBACK_ACTIONS.intersection(actions):
         return "fallback"
     if "utter_ask_back" in actions:
         return "asked_back"
