@@ -108,7 +108,7 @@ def test_the_safety_net_interrupts_any_ongoing_conversation(run, conversations):
     assert turn.actions[:1] == ["utter_danger"]
 
 
-@pytest.mark.parametrize("word", ["help", "helpline", "Helplines", "sos", "/helplines"])
+@pytest.mark.parametrize("word", ["help", "helpline", "Helplines", "sos", "/helplines", "help me please!!", "I need help"])
 def test_a_simple_word_brings_the_helplines_back_at_any_time(run, conversations, word):
     ask(run, conversations, "what is grooming", chat="word")
     assert ask(run, conversations, word, chat="word").intent == "helplines"
