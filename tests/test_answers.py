@@ -51,6 +51,21 @@ def test_asking_for_helplines_lists_the_bangladesh_numbers_with_their_check_date
     assert "Checked 2026-11-23" in text
 
 
+@pytest.mark.parametrize("question, heading, number", [
+    ("what is the number in france", "Helplines in France", "119"),
+    ("helpline in the uk??", "Helplines in the United Kingdom", "0800 1111"),
+    ("who do i call in america", "Helplines in the United States", "911"),
+])
+def test_a_country_named_in_the_question_gets_that_countrys_numbers_for_that_answer(run, conversations, question, heading, number):
+    turn = ask(run, conversations, question, chat="abroad")
+    assert turn.intent == "helplines"
+    assert turn.responses[0].text.startswith(heading)
+    assert number in turn.responses[0].text
+    # The user's own choice (Bangladesh by default) holds for the next question.
+    again = ask(run, conversations, "who can i call", chat="abroad").responses[0].text
+    assert again.startswith("Helplines in Bangladesh")
+
+
 def test_a_greeting_says_the_bot_is_automated(run, conversations):
     turn = ask(run, conversations, "hello")
     assert turn.intent == "greet"

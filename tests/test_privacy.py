@@ -33,6 +33,7 @@ MESSAGES = [
     (TEACHER, "a man says he will post my photos if i dont send more okapivictor"),
     (TEACHER, "where can i find child porn tapiruniform"),
     (PARENT, "zebratango xqzv plorb"),
+    (TEACHER, "what is the number in france"),
 ]
 MARKERS = ["quokkazulu", "marmotkilo", "wombatyankee", "narwhalxray", "ibexwhiskey", "okapivictor", "tapiruniform", "zebratango"]
 IDS = [str(PARENT), str(CHILD), str(TEACHER)]
@@ -99,11 +100,19 @@ def test_no_marker_and_no_telegram_id_in_any_file_the_bot_wrote(bot_run):
 
 def test_no_marker_and_no_telegram_id_in_the_dialogue_state(run, bot_run, assistant):
     store = assistant.tracker_store
+    entities = []
     for key in run(store.keys()):
         assert not any(i in key for i in IDS)
         tracker = run(store.retrieve(key))
         if tracker is None:
             continue
-        state = json.dumps([event.as_dict() for event in tracker.events], default=str)
+        events = [event.as_dict() for event in tracker.events]
+        state = json.dumps(events, default=str)
         for secret in MARKERS + IDS:
             assert secret not in state
+        entities += [e for event in events if event.get("event") == "user" for e in event["parse_data"].get("entities", [])]
+    # The teacher named France: the state keeps the country's code, never the words written
+    # (other tests' conversations, sharing the loaded model, may have named other countries).
+    values = {e["value"] for e in entities}
+    assert "FR" in values and values <= {"BD", "GB", "FR", "ES", "US"}
+    assert all(set(e) <= {"entity", "start", "end", "value", "extractor", "processors"} for e in entities)

@@ -45,7 +45,7 @@ NOT_STATED = "not_stated"
 TERM_KEYS = {"id", "status", "names", "definition", "example", "say_instead", "why", "related", "guidance", "sources"}
 HELPLINE_KEYS = {"id", "name", "contacts", "hours", "cost", "purpose", "sources", "checked"}
 CONTACT_KEYS = {"type", "value", "label"}
-COUNTRY_KEYS = {"name", "emergency", "child_helpline", "listed", "report_online"}
+COUNTRY_KEYS = {"name", "emergency", "child_helpline", "listed", "report_online", "mentions"}
 INTERNATIONAL_KEYS = {"name", "listed"}
 TOPIC_KEYS = {"id", "title", "answer", "report_route", "helplines", "sources"}
 CAMPAIGN_KEYS = {"title", "answer", "sources"}
@@ -140,6 +140,18 @@ class _Reader:
             self.problem(entry, f"'{key}' must be a list of ids, like [bd_1098]")
             return ()
         return tuple(value)
+
+    def word_lists(self, entry: str, data: Dict[str, Any], key: str) -> Dict[str, Tuple[str, ...]]:
+        """An optional list of lower-case words or phrases per language."""
+        value = data.get(key) or {}
+        lists = value.items() if isinstance(value, dict) else ()
+        if not isinstance(value, dict) or not all(
+            isinstance(words, list) and all(isinstance(w, str) and w == w.lower() and w.strip() for w in words)
+            for _, words in lists
+        ):
+            self.problem(entry, f"'{key}' must give lists of lower-case words per language, like {{en: [france]}}")
+            return {}
+        return {str(language): tuple(words) for language, words in lists}
 
     def entries(self, data: Dict[str, Any], key: str) -> List[Tuple[str, Dict[str, Any]]]:
         """The entries listed under key, each with its id; an entry without a well-formed,
@@ -321,9 +333,10 @@ def _load_helplines(path: Path, content: Content, problems: List[Problem]) -> No
         if not report_online:
             reader.problem(entry, "missing 'report_online': where to report abuse images online from this country")
         known(entry, "report_online", report_online)
+        mentions = reader.word_lists(entry, raw, "mentions")
         if name:
             content.countries[code] = Country(
-                code, name, str(raw.get("emergency")), str(raw.get("child_helpline")), listed, report_online
+                code, name, str(raw.get("emergency")), str(raw.get("child_helpline")), listed, report_online, mentions
             )
 
 

@@ -93,6 +93,8 @@ class Country:
     child_helpline: str
     listed: Tuple[str, ...]
     report_online: Tuple[str, ...]
+    # Words that name the country in a question, per language ("france", "the uk").
+    mentions: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

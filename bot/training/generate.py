@@ -37,6 +37,7 @@ CAMPAIGN_INTENT = "campaign"
 # The slot that remembers the last item answered, so "tell me more" and "what should I do?"
 # can answer for it.
 TOPIC_SLOT = "topic"
+COUNTRY_ENTITY = "country"
 
 
 def _slot(name: str, value: str) -> Dict[str, str]:
@@ -385,7 +386,9 @@ def build_domain(content: Content) -> Dict[str, Any]:
                 "values": list(content.countries),
                 "initial_value": DEFAULT_COUNTRY,
                 "influence_conversation": False,
-                "mappings": [{"type": "custom"}],
+                # Set by the front end from the user's choice; a country named in a message
+                # overrides it for that answer (the front end sets the choice again next time).
+                "mappings": [{"type": "custom"}, {"type": "from_entity", "entity": COUNTRY_ENTITY}],
             },
         },
         "responses": responses,
@@ -451,6 +454,15 @@ def build_safety_lookups(content: Content) -> Dict[str, Any]:
     return {"version": "3.1", "nlu": tables}
 
 
+def build_country_mentions(content: Content) -> Dict[str, Any]:
+    """Words that name a country, as the lookup table RegexEntityExtractor matches and the
+    synonyms EntitySynonymMapper turns into the country's code (the `country` slot's value)."""
+    words = {code: [w for language in sorted(c.mentions) for w in c.mentions[language]] for code, c in content.countries.items()}
+    tables: List[Dict[str, Any]] = [{"lookup": COUNTRY_ENTITY, "examples": "".join(f"- {w}\n" for ws in words.values() for w in ws)}]
+    tables += [{"synonym": code, "examples": "".join(f"- {w}\n" for w in ws)} for code, ws in words.items() if ws]
+    return {"version": "3.1", "nlu": tables}
+
+
 def build_rules(content: Content) -> Dict[str, Any]:
     rules = [
         {"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
@@ -487,4 +499,5 @@ def generate(content: Content, build_dir: Path = paths.BUILD_DIR) -> TrainingFil
     _write_yaml(data_dir / "content_nlu.yml", build_nlu(content, patterns))
     _write_yaml(data_dir / "content_rules.yml", build_rules(content))
     _write_yaml(data_dir / "safety_lookups.yml", build_safety_lookups(content))
+    _write_yaml(data_dir / "country_mentions.yml", build_country_mentions(content))
     return TrainingFiles(config=paths.CONFIG_FILE, domain=domain_dir, data=[paths.NLU_DATA_DIR, data_dir])
