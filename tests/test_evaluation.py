@@ -47,9 +47,9 @@ LABELS_BY_KIND = {
 
 # Floors the trained model meets (measured with `redheart evaluate`; see README). Raise them
 # as the model improves; never lower one to make a change pass.
-MIN_ACCURACY = 0.80
+MIN_ACCURACY = 0.87
 MAX_WRONG_CONFIDENT_RATE = 0.08
-MIN_ACCURACY_BY_KIND = {"safety": 0.85, "helpline": 0.8, "small_talk": 0.8}
+MIN_ACCURACY_BY_KIND = {"safety": 0.95, "term": 0.9, "topic": 0.8, "helpline": 0.8, "small_talk": 0.8}
 
 
 # The held-out set ----------------------------------------------------------------------------
