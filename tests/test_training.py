@@ -53,3 +53,13 @@ def test_ask_json_prints_one_object_per_question_line(assistant):
     # A term card offers its related terms, then the way back to the glossary.
     payloads = [button["payload"] for button in first["responses"][0]["buttons"]]
     assert payloads[-1] == "/glossary" and "/term_sextortion" in payloads
+
+
+def test_the_loaded_classifier_scores_without_copying_its_weights(assistant):
+    from bot.nlu.linear_classifier import LinearIntentClassifier
+
+    nodes = assistant.agent.processor.graph_runner._nodes  # bot.graph_runner keeps the loaded nodes
+    classifiers = [n._component for n in nodes.values() if isinstance(n._component, LinearIntentClassifier)]
+    assert len(classifiers) == 1
+    weights = classifiers[0].clf.coef_
+    assert weights.T.flags["C_CONTIGUOUS"]  # what scipy needs to multiply without a copy
