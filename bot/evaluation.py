@@ -28,11 +28,12 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import yaml
 
 from bot import paths
+from bot.stats.events import FALLBACK_ACTIONS
 
 HELDOUT_FILE = paths.ROOT / "tests" / "data" / "heldout.yml"
 KINDS = ("term", "topic", "helpline", "campaign", "safety", "small_talk", "out_of_scope")
 FALLBACK_INTENT = "nlu_fallback"
-ASK_BACK_ACTIONS = frozenset({"utter_ask_back", "utter_fallback", "utter_unknown_words"})
+ASK_BACK_ACTIONS = FALLBACK_ACTIONS | {"utter_ask_back"}
 SAFETY_PATH = frozenset({"danger", "child_disclosure", "disclosure", "extortion", "harmful_request"})
 
 

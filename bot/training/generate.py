@@ -17,7 +17,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence
 
 import yaml
 
@@ -403,7 +403,17 @@ def _examples(templates: Iterable[str], placeholder: str, values: Iterable[str])
             example = template.format(**{placeholder: value.lower()})
             if example not in examples:
                 examples.append(example)
-    return "".join(f"- {e}\n" for e in examples)
+    return _example_lines(examples)
+
+
+def _example_lines(items: Iterable[str]) -> str:
+    """Rasa's examples block: one "- item" line each."""
+    return "".join(f"- {item}\n" for item in items)
+
+
+def _in_every_language(by_language: Mapping[str, Sequence[str]]) -> List[str]:
+    """The phrases of all languages, in a stable order."""
+    return [phrase for language in sorted(by_language) for phrase in by_language[language]]
 
 
 def item_intents(content: Content) -> List[str]:
@@ -449,17 +459,16 @@ def build_safety_lookups(content: Content) -> Dict[str, Any]:
     for kind, groups in content.safety_phrases.items():
         prefix = "safety_" if kind == "contains" else f"safety_{kind}_"
         for intent, by_language in groups.items():
-            phrases = [p for language in sorted(by_language) for p in by_language[language]]
-            tables.append({"lookup": f"{prefix}{intent}", "examples": "".join(f"- {p}\n" for p in phrases)})
+            tables.append({"lookup": f"{prefix}{intent}", "examples": _example_lines(_in_every_language(by_language))})
     return {"version": "3.1", "nlu": tables}
 
 
 def build_country_mentions(content: Content) -> Dict[str, Any]:
     """Words that name a country, as the lookup table RegexEntityExtractor matches and the
     synonyms EntitySynonymMapper turns into the country's code (the `country` slot's value)."""
-    words = {code: [w for language in sorted(c.mentions) for w in c.mentions[language]] for code, c in content.countries.items()}
-    tables: List[Dict[str, Any]] = [{"lookup": COUNTRY_ENTITY, "examples": "".join(f"- {w}\n" for ws in words.values() for w in ws)}]
-    tables += [{"synonym": code, "examples": "".join(f"- {w}\n" for w in ws)} for code, ws in words.items() if ws]
+    words = {code: _in_every_language(country.mentions) for code, country in content.countries.items()}
+    tables: List[Dict[str, Any]] = [{"lookup": COUNTRY_ENTITY, "examples": _example_lines(w for ws in words.values() for w in ws)}]
+    tables += [{"synonym": code, "examples": _example_lines(ws)} for code, ws in words.items() if ws]
     return {"version": "3.1", "nlu": tables}
 
 
