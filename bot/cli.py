@@ -101,7 +101,7 @@ def _ask(args: argparse.Namespace) -> int:
     async def ask_all() -> None:
         for number, question in enumerate(questions):
             reply = await conversations.handle(
-                "ask", f"ask-{number}", question, language=args.language, country=args.country
+                "ask", f"ask-{number}", question, language=args.language, country=args.country, force_language=True
             )
             print(_reply_json(question, reply) if args.json or args.text is None else _reply_plain(reply), flush=True)
 
@@ -197,7 +197,12 @@ def parser() -> argparse.ArgumentParser:
         ("ask", _ask, "the bot's reply to one question (or one per line of standard input)"),
     ):
         command = commands.add_parser(name, help=description)
-        command.add_argument("--language", help="the user's language code, as Telegram sends it (default en)")
+        command.add_argument(
+            "--language",
+            help="answer in this language (bn, fr, es, en); `chat` starts in it and then follows what you write"
+            if name == "chat"
+            else "answer in this language (bn, fr, es, en), whatever the question's language",
+        )
         command.add_argument("--country", help="the user's country code (default BD)")
         command.set_defaults(handler=handler)
         if name == "ask":
