@@ -59,15 +59,9 @@ def build_domain(content: Content) -> Dict[str, Any]:
     }
 
 
-def _examples(templates: Iterable[str], placeholder: str, values: Iterable[str]) -> str:
-    """Every value in every template, in lower case, each example once, as Rasa's examples block."""
-    examples: List[str] = []
-    for value in values:
-        for template in templates:
-            example = template.format(**{placeholder: value.lower()})
-            if example not in examples:
-                examples.append(example)
-    return _example_lines(examples)
+def _examples(templates: Iterable[str], placeholder: str, values: Iterable[str]) -> List[str]:
+    """Every value in every template, in lower case, each example once."""
+    return list(dict.fromkeys(template.format(**{placeholder: value.lower()}) for value in values for template in templates))
 
 
 def _example_lines(items: Iterable[str]) -> str:
@@ -86,22 +80,25 @@ def item_intents(content: Content) -> List[str]:
 
 
 def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
-    """Training examples: every term name and every topic title in its question patterns.
+    """Training examples: every term name and every topic title in its language's patterns.
 
     The campaign's examples are hand-written (nlu/data/campaign.yml) besides its title.
     """
     nlu = []
     for term in content.terms:
-        templates = list(patterns["terms"]["any"])
-        if term.status == "avoid":
-            templates += patterns["terms"]["avoid"]
-        nlu.append({"intent": term_intent(term), "examples": _examples(templates, "name", term.names[DEFAULT_LANGUAGE])})
+        examples: List[str] = []
+        for language, names in term.names.items():
+            templates = list(patterns["terms"]["any"].get(language, ()))
+            if term.status == "avoid":
+                templates += patterns["terms"]["avoid"].get(language, ())
+            examples += _examples(templates, "name", names)
+        nlu.append({"intent": term_intent(term), "examples": _example_lines(dict.fromkeys(examples))})
     for topic in content.topics:
-        title = topic.title.texts[DEFAULT_LANGUAGE]
-        nlu.append({"intent": topic_intent(topic), "examples": _examples(patterns["topics"], "title", [title])})
+        examples = [e for lang, title in topic.title.texts.items() for e in _examples(patterns["topics"].get(lang, ()), "title", [title])]
+        nlu.append({"intent": topic_intent(topic), "examples": _example_lines(dict.fromkeys(examples))})
     if content.campaign:
-        title = content.campaign.title.texts[DEFAULT_LANGUAGE]
-        nlu.append({"intent": CAMPAIGN_INTENT, "examples": _examples(["{title}"], "title", [title])})
+        titles = content.campaign.title.texts.values()
+        nlu.append({"intent": CAMPAIGN_INTENT, "examples": _example_lines(dict.fromkeys(t.lower() for t in titles))})
     return {"version": "3.1", "nlu": nlu}
 
 
