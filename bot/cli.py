@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import List, Optional, Sequence
 
 from bot.settings import Settings
@@ -39,7 +40,59 @@ def _content_check(args: argparse.Namespace) -> int:
         f"content/ is fine: {len(content.terms)} terms, {len(content.topics)} topics, "
         f"{len(content.helplines)} helplines in {len(content.countries)} countries and {INTERNATIONAL}."
     )
+    from bot.content.translations import ContentTree
+
+    tree = ContentTree(args.directory or paths.CONTENT_DIR)
+    for language in content.languages:
+        if language != "en":
+            counts = tree.counts(language)
+            total = sum(counts.values())
+            print(
+                f"{content.languages[language]} ({language}): {total - counts['missing']} of {total} texts translated, "
+                f"{counts['reviewed']} reviewed by a native speaker, {counts['draft']} still drafts"
+            )
     return 0
+
+
+def _content_export(args: argparse.Namespace) -> int:
+    from bot import paths
+    from bot.content.translations import ContentTree, export
+
+    tree = ContentTree(args.directory or paths.CONTENT_DIR)
+    if args.file == "-":
+        rows = export(tree, args.language, sys.stdout)
+    else:
+        # A byte-order mark lets spreadsheet programs read Bengali as UTF-8.
+        with open(args.file, "w", encoding="utf-8-sig", newline="") as out:
+            rows = export(tree, args.language, out)
+        print(f"{rows} texts written to {args.file}: fill in the '{args.language}' column, then `redheart content import`.")
+    return 0
+
+
+def _content_import(args: argparse.Namespace) -> int:
+    import csv
+
+    from bot import paths
+    from bot.content.load import ContentError, load_content
+    from bot.content.translations import ContentTree, import_rows
+
+    directory = args.directory or paths.CONTENT_DIR
+    tree = ContentTree(directory)
+    with open(args.file, encoding="utf-8-sig", newline="") as source:
+        taken, problems = import_rows(tree, csv.DictReader(source), reviewed=not args.draft)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    tree.write()
+    try:
+        load_content(directory)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("content/ has problems after the import: fix them, or undo the change with git.", file=sys.stderr)
+        return 1
+    state = "as drafts" if args.draft else "and marked reviewed"
+    print(f"{taken} texts taken {state}; {len(problems)} rows left out.")
+    return 1 if problems else 0
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -192,8 +245,18 @@ def parser() -> argparse.ArgumentParser:
     content = commands.add_parser("content", help="work with content/")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="check content/ for missing sources, bad numbers and more")
-    check.add_argument("--directory", type=lambda p: __import__("pathlib").Path(p), help="another content folder")
+    check.add_argument("--directory", type=Path, help="another content folder")
     check.set_defaults(handler=_content_check)
+    export = content_commands.add_parser("export", help="every text beside its translation, as CSV for a reviewer")
+    export.add_argument("--language", required=True, help="the translation's language code (bn, fr, es)")
+    export.add_argument("file", help="the CSV file to write, or - for standard output")
+    export.add_argument("--directory", type=Path, help="another content folder")
+    export.set_defaults(handler=_content_export)
+    take = content_commands.add_parser("import", help="take a reviewed CSV back into content/ and mark its texts reviewed")
+    take.add_argument("file", help="a CSV written by `redheart content export`, with the translation column filled in")
+    take.add_argument("--draft", action="store_true", help="take the texts as drafts (a translator's), not reviewed")
+    take.add_argument("--directory", type=Path, help="another content folder")
+    take.set_defaults(handler=_content_import)
 
     for name, handler, description in (
         ("chat", _chat, "a conversation in the terminal"),
@@ -226,7 +289,7 @@ def parser() -> argparse.ArgumentParser:
         "evaluate", help="held-out questions and safety messages (tests/data/heldout*.yml, safety_heldout*.yml), per script"
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    evaluate.add_argument("--heldout", type=lambda p: __import__("pathlib").Path(p), help="another held-out file")
+    evaluate.add_argument("--heldout", type=Path, help="another held-out file")
     evaluate.add_argument("--top", type=int, default=10, help="how many confused pairs to show (default 10)")
     evaluate.set_defaults(handler=_evaluate)
 
