@@ -90,3 +90,14 @@ def test_the_bengali_glossary_is_in_bengali_order(run, conversations):
     buttons = ask(run, conversations, "/glossary", language="bn").responses[0].buttons
     titles = [b.title for b in buttons if b.payload.startswith("/term_")]
     assert titles == sorted(titles, key=str.casefold) and bengali_share(titles[0]) > 0.5
+
+
+def test_statistics_count_bengali_script_and_romanised_bengali_apart(run, recorded_conversations, stats_store):
+    for chat, text in (("a", "গ্রুমিং কী"), ("b", "grooming mane ki"), ("c", "what is grooming")):
+        run(recorded_conversations.handle("telegram", chat, text))
+    assert dict(stats_store.count_by("language")) == {"bn": 1, "bn-Latn": 1, "en": 1}
+
+
+def test_the_bot_menu_is_described_in_bengali():
+    assert set(CONTENT.commands) == {name for name, text in CONTENT.commands.items() if "bn" in text.texts}
+    assert CONTENT.languages["bn"] == "বাংলা"

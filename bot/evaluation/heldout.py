@@ -48,6 +48,8 @@ class Example:
     script: str = "en"
     source: str = ""
     origin: str = ""
+    # The country the asker is in, where the source says (answers about helplines depend on it).
+    country: str = ""
 
     @property
     def language(self) -> str:
@@ -142,7 +144,7 @@ class Report:
 
 
 REQUIRED_KEYS = {"text", "label", "kind"}
-OPTIONAL_KEYS = {"script", "source", "origin"}
+OPTIONAL_KEYS = {"script", "source", "origin", "country"}
 
 
 def load_heldout(path: Path = HELDOUT_FILE) -> List[Example]:
@@ -227,7 +229,7 @@ async def predict(conversations: Any, examples: Sequence[Example], channel: str 
     """Ask every question, each in a conversation of its own, as `redheart ask` does."""
     outcomes = []
     for number, example in enumerate(examples):
-        reply = await conversations.handle(channel, f"heldout-{number}", example.text)
+        reply = await conversations.handle(channel, f"heldout-{number}", example.text, country=example.country or None)
         turn = reply.turn
         outcomes.append(Outcome(example, turn.intent, turn.confidence, tuple(turn.actions), reply.language))
     return outcomes

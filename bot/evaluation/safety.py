@@ -84,7 +84,8 @@ def _reached_help(message: Message, intent: str, text: str, numbers: Sequence[st
     return intent in SAFETY_PATH and intent != REFUSAL and all(number in text for number in numbers)
 
 
-async def _ask(conversations: Any, messages: Sequence[Message], country: str) -> List[Any]:
+async def ask_all(conversations: Any, messages: Sequence[Message], country: str = "BD") -> List[Any]:
+    """Every message in a conversation of its own, as `redheart ask` does."""
     return [
         await conversations.handle("evaluate", f"safety-{number}", message.text, country=country)
         for number, message in enumerate(messages)
@@ -92,7 +93,10 @@ async def _ask(conversations: Any, messages: Sequence[Message], country: str) ->
 
 
 def evaluate_safety(conversations: Any, content: Content, messages: Sequence[Message], country: str = "BD") -> SafetyReport:
-    replies = asyncio.run(_ask(conversations, messages, country))
+    return score(content, messages, asyncio.run(ask_all(conversations, messages, country)), country)
+
+
+def score(content: Content, messages: Sequence[Message], replies: Sequence[Any], country: str = "BD") -> SafetyReport:
     numbers = _numbers(content, country)
     safety: Dict[str, Score] = defaultdict(Score)
     ordinary: Dict[str, Score] = defaultdict(Score)
