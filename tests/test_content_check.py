@@ -75,7 +75,7 @@ BROKEN = [
     # The reports' labels.
     ("reports.yml", "  asked_back: {en:", "  asked_bak: {en:", "reports.yml: outcomes.asked_back: missing: the reports need it"),
     ("reports.yml", "  term: {en: Terms, bn: পরিভাষা}", "  term: {bn: পরিভাষা}", "reports.yml: kinds.term: 'term' is missing in English (en)"),
-    ("reports.yml", '  only_one: {en: "{name}: every message ({count})."}', '  only_one: {en: "{name}: every message ({count}).", bn: "{name}"}',
+    ("reports.yml", '  only_one: {en: "{name} only ({count})."}', '  only_one: {en: "{name} only ({count}).", bn: "{name}"}',
      "reports.yml: text.only_one: 'bn' must hold the same {placeholders} as English"),
     ("reports.yml", "\nkinds:\n", "\ncolours:\n  red: {en: Red}\nkinds:\n", "reports.yml: colours: unknown section"),
 ]
