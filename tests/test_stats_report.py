@@ -1,18 +1,14 @@
-"""Reports: small-cell suppression, `redheart stats` with --csv/--png/--html, and the HTML page
-as headless Chromium renders it."""
+"""Reports: small-cell suppression, the tables of a report, and `redheart stats` with --csv and
+--png. The report as staff read it is in test_stats_reading.py, the HTML page in test_stats_html.py."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import random
-import re
-import subprocess
 from pathlib import Path
 from typing import List
 
 import pytest
-from PIL import Image
 
 from bot.cli import main
 from bot.stats.events import UsageEvent
@@ -20,7 +16,6 @@ from bot.stats.names import Names
 from bot.stats.report import build_report, period_of
 from bot.stats.store import StatsStore
 from bot.stats.suppression import Group, suppress
-from tests.system_packages import ensure
 
 T = 5
 DAY = dt.date(2025, 5, 5)
@@ -61,6 +56,16 @@ def test_suppression_examples():
     assert [c.show(T) for c in fours.cells] == ["<5", "<5", "x"]
     pair = suppress([1, 5], T)  # nothing left to hide: the total would give both away
     assert pair.total.hidden
+
+
+def test_a_number_hidden_in_another_table_is_hidden_here_too():
+    # 9 is hidden elsewhere; hidden alone here, the total would give it away, so 30 goes too.
+    group = suppress([40, 30, 9], T, also_hide={2})
+    assert [c.show(T) for c in group.cells] == ["40", "x", "x"] and group.total.show(T) == "79"
+    assert suppress([40, 30], T, hide_total=True).total.show(T) == "x"
+    # A large total hidden to protect its cells is an "x": no report calls 6 "<5".
+    assert suppress([1, 5], T).total.show(T) == "x"
+    assert_safe(group)
 
 
 def test_suppression_never_shows_or_reveals_a_small_count():
