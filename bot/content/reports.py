@@ -18,7 +18,7 @@ REQUIRED_LABELS: Dict[str, tuple] = {
     "text": (
         "title", "period_line", "first_record", "today", "suppression", "never_stored",
         "messages", "messages_handled", "users_day", "users_period", "users_note", "users_period_note",
-        "change", "change_summary", "miss_rate", "miss_rate_hidden", "dropped", "total", "share",
+        "change", "partial_period", "change_summary", "miss_rate", "miss_rate_hidden", "dropped", "total", "share",
         "hidden_share", "only_one", "no_data",
         "title_periods_day", "title_periods_week", "title_periods_month",
         "title_language", "column_language", "title_country", "column_country",

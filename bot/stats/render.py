@@ -33,19 +33,19 @@ def range_text(report: Report) -> str:
 
 def period_changes(report: Report) -> List[Optional[float]]:
     """Each period's change in messages against the period before it (None for the first)."""
-    cells = [row.cells[0] for row in report.table("periods").rows]
-    return [None] + [change(previous, current) for previous, current in zip(cells, cells[1:])]
+    rows = report.table("periods").rows
+    return [None] + [change(previous, current) for previous, current in zip(rows, rows[1:])]
 
 
 def latest_change(report: Report) -> Optional[str]:
-    """One sentence on the last period against the one before, when both are shown."""
-    rows = report.table("periods").rows
-    changes = period_changes(report)
-    if len(rows) < 2 or changes[-1] is None:
+    """One sentence on the last period that has a change against the one before (both whole
+    and shown), or None."""
+    compared = [(row, value) for row, value in zip(report.table("periods").rows, period_changes(report)) if value is not None]
+    if not compared:
         return None
-    last = rows[-1]
+    row, value = compared[-1]
     return report.names.text(
-        "change_summary", label=last.label, messages=last.cells[0].show(report.threshold), change=format_change(changes[-1])
+        "change_summary", label=row.label, messages=row.cells[0].show(report.threshold), change=format_change(value)
     )
 
 

@@ -39,6 +39,7 @@ class Row:
     id: str  # the stored label (an intent, a language code...): the CSV's id column only
     label: str  # what a reader sees
     cells: List[Cell]
+    partial: bool = False  # a period the report's range covers only in part
 
 
 @dataclass
@@ -82,11 +83,13 @@ class Report:
         return sum(cell.value for cell in cells) / self.messages.value
 
 
-def change(previous: Cell, current: Cell) -> Optional[float]:
-    """A period's change against the one before, from shown counts only (so it reveals nothing)."""
-    if previous.hidden or current.hidden or not previous.value:
+def change(previous: Row, current: Row) -> Optional[float]:
+    """A period's change in messages against the one before, from shown counts only (so it
+    reveals nothing), and only between whole periods (a week cut by the range is no match)."""
+    before, now = previous.cells[0], current.cells[0]
+    if before.hidden or now.hidden or not before.value or previous.partial or current.partial:
         return None
-    return current.value / previous.value - 1
+    return now.value / before.value - 1
 
 
 # Building ----------------------------------------------------------------------------------
@@ -106,6 +109,7 @@ class _Draft:
     note: str = ""
     ranked: bool = True  # largest first; else in the order given
     top: Optional[int] = None
+    partial: FrozenSet[str] = frozenset()  # ids of the periods the range covers in part
 
     def suppressed(self, threshold: int, forced: FrozenSet[Position]) -> Table:
         width = len(self.columns) - 1
@@ -118,7 +122,8 @@ class _Draft:
             )
             for c in range(width)
         ]
-        rows = [Row(ident, label, [groups[c].cells[r] for c in range(width)]) for r, (ident, label, _) in enumerate(self.rows)]
+        rows = [Row(ident, label, [groups[c].cells[r] for c in range(width)], ident in self.partial)
+                for r, (ident, label, _) in enumerate(self.rows)]
         if self.ranked:
             # Hidden rows last, by name, so that their order says nothing about their size.
             rows.sort(key=lambda row: (row.cells[0].hidden, -row.cells[0].value if not row.cells[0].hidden else 0, row.label))
@@ -175,9 +180,15 @@ def _days(first: Optional[dt.date], last: Optional[dt.date]) -> List[dt.date]:
 def _periods(rows: Sequence[DailyRow], users: Mapping[dt.date, int], by: str, names: Names,
              since: Optional[dt.date], until: Optional[dt.date]) -> _Draft:
     per_period: Dict[str, List[int]] = {}
+    days = _days(since or (rows[0].day if rows else None), until or (rows[-1].day if rows else None))
     # A period without a message is a zero in the line over time, not a gap.
-    for day in _days(since or (rows[0].day if rows else None), until or (rows[-1].day if rows else None)):
+    for day in days:
         per_period.setdefault(period_of(day, by), [0, 0])
+    partial = set()
+    if days and period_of(days[0] - dt.timedelta(days=1), by) == period_of(days[0], by):
+        partial.add(period_of(days[0], by))
+    if days and period_of(days[-1] + dt.timedelta(days=1), by) == period_of(days[-1], by):
+        partial.add(period_of(days[-1], by))
     for row in rows:
         per_period.setdefault(period_of(row.day, by), [0, 0])[0] += row.count
     for day, count in users.items():
@@ -188,9 +199,11 @@ def _periods(rows: Sequence[DailyRow], users: Mapping[dt.date, int], by: str, na
         "periods",
         names.text(f"title_periods_{by}"),
         [names.period(by), names.text("messages"), users_title],
-        [(period, period, values) for period, values in sorted(per_period.items())],
+        [(period, names.text("partial_period", period=period) if period in partial else period, values)
+         for period, values in sorted(per_period.items())],
         note=note,
         ranked=False,
+        partial=frozenset(partial),
     )
 
 
