@@ -22,9 +22,8 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from bot.stats.fonts import use_script_fonts  # noqa: E402
+from bot.stats.fonts import shape_bengali, use_script_fonts  # noqa: E402
 from bot.stats.report import Report, Row, Table  # noqa: E402
 
 RED = "#b3001b"
@@ -35,6 +34,8 @@ SHARE_TABLES = ("language", "country", "outcomes")
 BAR_TABLES = ("kinds", "terms", "topics")
 # The numbers of an axis' scale (0, 20, 40 or 20%): they count nobody.
 SCALE = re.compile(r"[\d.,−-]+%?")
+DPI = 110
+LEGEND_COLUMNS = 4
 WIDTH = 7.5  # inches: the width of an A4 page's text at 100 dpi scales cleanly
 
 
@@ -50,7 +51,7 @@ def _labels(figure: Figure) -> Dict[str, str]:
     found = {}
     for text in figure.findobj(Text):
         words = text.get_text()
-        if words and not SCALE.fullmatch(words):
+        if words and text.get_visible() and not SCALE.fullmatch(words):
             found[words] = font_manager.get_font(font_manager.findfont(text.get_fontproperties())).family_name
     return found
 
@@ -63,8 +64,10 @@ def _png(figure: Figure) -> Chart:
         # matplotlib measures every font's line height on the letters "lp", which a Bengali
         # font does not have; the labels themselves are drawn in full.
         warnings.filterwarnings("ignore", message=r"Glyph (108|112) \(\w\) missing from current font")
-        figure.tight_layout()
-        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", pad_inches=0.08)
+        figure.tight_layout(pad=0.6)
+        figure.canvas.draw()  # the layout is final: shaped Bengali goes where the text stands
+        shape_bengali(figure)
+        figure.savefig(buffer, format="png", dpi=figure.dpi)
     plt.close(figure)
     return Chart(buffer.getvalue(), labels)
 
@@ -88,7 +91,7 @@ def only_value(report: Report, table: Table) -> Optional[str]:
 
 def _bars(report: Report, rows: Sequence[Row]) -> Chart:
     t = report.threshold
-    figure, axes = plt.subplots(figsize=(WIDTH, 0.9 + 0.32 * len(rows)))
+    figure, axes = plt.subplots(dpi=DPI, figsize=(WIDTH, 0.9 + 0.32 * len(rows)))
     cells = [row.cells[0] for row in rows]
     heights = [(0 if c.secondary else t) if c.hidden else c.value for c in cells]
     positions = list(range(len(rows)))
@@ -112,11 +115,12 @@ def _shares(report: Report, table: Table) -> Chart:
     total = table.total[0].value
     shown = [row for row in _drawn(table.rows) if not row.cells[0].hidden]
     hidden = total - sum(row.cells[0].value for row in shown)
-    figure, axes = plt.subplots(figsize=(WIDTH, 1.6 + 0.12 * len(shown)))
-    left = 0.0
     segments = [(row.label, row.cells[0].value, SHARES[i % len(SHARES)], False) for i, row in enumerate(shown)]
     if hidden:
         segments.append((names.text("hidden_share", threshold=t), hidden, "white", True))
+    columns = min(LEGEND_COLUMNS, len(segments))
+    figure, axes = plt.subplots(dpi=DPI, figsize=(WIDTH, 1.3 + 0.22 * -(-len(segments) // columns)))
+    left = 0.0
     for label, value, colour, is_hidden in segments:
         share = value / total
         text = label if is_hidden else f"{label} {share:.0%}"
@@ -127,9 +131,10 @@ def _shares(report: Report, table: Table) -> Chart:
         left += share
     axes.set_xlim(0, 1)
     axes.set_yticks([])
-    axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+    axes.set_xticks([])  # each share is written on its segment and in the legend
+    axes.spines[["left", "bottom"]].set_visible(False)
     axes.set_title(names.text("share"), loc="left", fontsize=10)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=min(4, len(segments)), frameon=False, fontsize=9)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=columns, frameon=False, fontsize=9)
     _plain(axes)
     return _png(figure)
 
@@ -138,7 +143,7 @@ def _over_time(report: Report) -> Chart:
     """Messages and distinct users (or user-days) per period, as lines; hidden points are gaps."""
     t = report.threshold
     table = report.table("periods")
-    figure, axes = plt.subplots(figsize=(WIDTH, 3.4))
+    figure, axes = plt.subplots(dpi=DPI, figsize=(WIDTH, 3.4))
     positions = list(range(len(table.rows)))
     for column, colour in ((1, RED), (2, GREY)):
         cells = [row.cells[column - 1] for row in table.rows]

@@ -1,8 +1,15 @@
-"""Fonts for the scripts a chart's labels are written in.
+"""Bengali on the charts: the right font, and letters in the right order.
 
 matplotlib draws each text in one font and (before version 3.6) has no fallback, so a
-Bengali label in the default font would be a row of empty boxes. Each text holding Bengali
+Bengali label in the default font would be a row of empty boxes: each text holding Bengali
 letters is given a Bengali font found on the system (Debian's fonts-noto-core or fonts-beng).
+
+matplotlib also draws letters one after the other, without the shaping Bengali needs: a
+vowel sign written after its consonant but shown before it (ি, ে) would stand on the wrong
+side, and joined consonants would fall apart. So once the chart is laid out, each Bengali
+text is drawn again by Pillow's text layout (libraqm, which shapes it as a browser does)
+into a picture put exactly over it, and matplotlib's own drawing of it is made transparent:
+it still holds its place in the layout.
 """
 from __future__ import annotations
 
@@ -10,13 +17,17 @@ import functools
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 from matplotlib import font_manager
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from PIL import Image, ImageDraw, ImageFont, features
 
 BENGALI = range(0x0980, 0x0A00)
 # Best first; any font whose file names the script will do.
 BENGALI_FONTS = ("NotoSansBengali-Regular", "NotoSansBengaliUI-Regular", "Lohit-Bengali", "LikhanNormal", "MuktiNarrow")
+TRANSPARENT = (0, 0, 0, 0)
 
 
 def is_bengali(text: str) -> bool:
@@ -33,10 +44,44 @@ def bengali_font() -> Optional[str]:
     return next((path for stem, path in sorted(found.items()) if "bengali" in stem.lower()), None)
 
 
+def _bengali_texts(figure: Figure):
+    return [text for text in figure.findobj(Text) if text.get_visible() and is_bengali(text.get_text())]
+
+
 def use_script_fonts(figure: Figure) -> None:
+    """Give every Bengali text a Bengali font (call before laying the figure out)."""
     font = bengali_font()
     if font is None:
         return
-    for text in figure.findobj(Text):
-        if is_bengali(text.get_text()):
-            text.set_fontproperties(font_manager.FontProperties(fname=font, size=text.get_fontsize()))
+    for text in _bengali_texts(figure):
+        text.set_fontproperties(font_manager.FontProperties(fname=font, size=text.get_fontsize()))
+
+
+def _shaped(words: str, font_path: str, pixels: int, colour) -> np.ndarray:
+    font = ImageFont.truetype(font_path, pixels, layout_engine=ImageFont.Layout.RAQM)
+    left, top, right, bottom = font.getbbox(words)
+    mask = Image.new("L", (right - left + 2, bottom - top + 2), 0)
+    ImageDraw.Draw(mask).text((1 - left, 1 - top), words, font=font, fill=255)
+    red, green, blue, alpha = to_rgba(colour)
+    picture = np.zeros((mask.height, mask.width, 4), dtype=float)
+    picture[..., :3] = (red, green, blue)
+    picture[..., 3] = np.asarray(mask, dtype=float) / 255 * alpha
+    return picture
+
+
+def shape_bengali(figure: Figure) -> None:
+    """Draw every Bengali text again, shaped, over its place (call after the layout)."""
+    font = bengali_font()
+    texts = _bengali_texts(figure)
+    if font is None or not texts or not features.check("raqm"):
+        return  # without libraqm, matplotlib's unshaped drawing is the best there is
+    renderer = figure.canvas.get_renderer()
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        picture = _shaped(text.get_text(), font, round(text.get_fontsize() * figure.dpi / 72), text.get_color())
+        height, width = picture.shape[:2]
+        align = text.get_horizontalalignment()
+        x = box.x1 - width if align == "right" else box.x0 + (box.width - width) / 2 if align == "center" else box.x0
+        y = box.y0 + (box.height - height) / 2
+        figure.figimage(picture, xo=round(x), yo=round(y), origin="upper", zorder=10)
+        text.set_color(TRANSPARENT)
