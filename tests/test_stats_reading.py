@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator, List
 
+import matplotlib.pyplot as plt
 import pytest
 
 from bot.cli import main
@@ -209,3 +210,18 @@ def test_bengali_labels_are_drawn_in_a_bengali_font(month: StatsStore, bengali_f
     kinds = charts(in_bengali)["kinds"].labels
     assert kinds["পরিভাষা"] == "Noto Sans Bengali" and kinds["বার্তা"] == "Noto Sans Bengali"
     assert "মোট" in to_text(in_bengali)
+
+
+def test_bengali_is_drawn_shaped_with_its_vowel_signs_in_place(bengali_font: str):
+    """matplotlib alone would set the letters of "নির্দেশনা" side by side, the vowel signs after
+    their consonants; the chart shows the word shaped, as a browser would, over that place."""
+    figure = plt.figure(dpi=110)
+    word = figure.text(0.5, 0.5, "নির্দেশনা", ha="center", fontsize=20)
+    fonts.use_script_fonts(figure)
+    figure.canvas.draw()
+    fonts.shape_bengali(figure)
+    assert len(figure.images) == 1
+    assert word.get_color() == fonts.TRANSPARENT  # it holds the place; the picture is what shows
+    shaped_width = figure.images[0].get_array().shape[1]
+    assert shaped_width < word.get_window_extent(figure.canvas.get_renderer()).width  # joined, not side by side
+    plt.close(figure)
