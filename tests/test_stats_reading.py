@@ -150,6 +150,7 @@ def test_no_count_under_the_threshold_stands_anywhere(tmp_path: Path, monkeypatc
     assert all(v in ("<5", "x") or int(v) == 0 or int(v) >= T for v in values)
     drawn = charts(report)
     assert {"kinds", "signposting"} <= set(drawn)
+    assert "63" in drawn["kinds"].labels and "<5" in drawn["signposting"].labels  # counts are read off the bars
     for name, chart in drawn.items():
         for label in chart.labels:
             assert all(n == 0 or n >= T for n in _counts_in(label)), (name, label)

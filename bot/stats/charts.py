@@ -31,12 +31,11 @@ DARK = "#5c0010"
 GREY = "#8c8c8c"
 SHARES = ("#b3001b", "#e0697a", "#7a1f2b", "#f2b8c0", "#4d4d4d", "#bfbfbf", "#d98c1a", "#3f6f8f")
 SHARE_TABLES = ("language", "country", "outcomes")
-BAR_TABLES = ("kinds", "terms", "topics")
-# The numbers of an axis' scale (0, 20, 40 or 20%): they count nobody.
+# The numbers of an axis' scale (0, 20, 40): they count nobody.
 SCALE = re.compile(r"[\d.,−-]+%?")
 DPI = 110
 LEGEND_COLUMNS = 4
-WIDTH = 7.5  # inches: the width of an A4 page's text at 100 dpi scales cleanly
+WIDTH = 7.5  # inches: about the width of an A4 page's text, so a chart prints near its drawn size
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,14 @@ class Chart:
 
 
 def _labels(figure: Figure) -> Dict[str, str]:
+    scale = {
+        id(tick) for axes in figure.axes for axis in (axes.xaxis, axes.yaxis)
+        for tick in axis.get_ticklabels() if SCALE.fullmatch(tick.get_text())
+    }
     found = {}
     for text in figure.findobj(Text):
         words = text.get_text()
-        if words and text.get_visible() and not SCALE.fullmatch(words):
+        if words and text.get_visible() and id(text) not in scale:
             found[words] = font_manager.get_font(font_manager.findfont(text.get_fontproperties())).family_name
     return found
 
