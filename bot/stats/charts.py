@@ -34,7 +34,7 @@ SHARE_TABLES = ("language", "country", "outcomes")
 # The numbers of an axis' scale (0, 20, 40): they count nobody.
 SCALE = re.compile(r"[\d.,−-]+%?")
 DPI = 110
-LEGEND_COLUMNS = 4
+LEGEND_CHARACTERS = 110  # about what a legend row holds at the chart's width
 WIDTH = 7.5  # inches: about the width of an A4 page's text, so a chart prints near its drawn size
 
 
@@ -121,7 +121,9 @@ def _shares(report: Report, table: Table) -> Chart:
     segments = [(row.label, row.cells[0].value, SHARES[i % len(SHARES)], False) for i, row in enumerate(shown)]
     if hidden:
         segments.append((names.text("hidden_share", threshold=t), hidden, "white", True))
-    columns = min(LEGEND_COLUMNS, len(segments))
+    # As many legend entries to a row as fit the chart's width (long names two to a row).
+    widest = max(len(label) for label, _, _, _ in segments) + 5
+    columns = max(1, min(len(segments), LEGEND_CHARACTERS // widest))
     figure, axes = plt.subplots(dpi=DPI, figsize=(WIDTH, 1.3 + 0.22 * -(-len(segments) // columns)))
     left = 0.0
     for label, value, colour, is_hidden in segments:
