@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import List, Optional, Sequence
 
 from bot.settings import Settings
@@ -40,7 +41,59 @@ def _content_check(args: argparse.Namespace) -> int:
         f"content/ is fine: {len(content.terms)} terms, {len(content.topics)} topics, "
         f"{len(content.helplines)} helplines in {len(content.countries)} countries and {INTERNATIONAL}."
     )
+    from bot.content.translations import ContentTree
+
+    tree = ContentTree(args.directory or paths.CONTENT_DIR)
+    for language in content.languages:
+        if language != "en":
+            counts = tree.counts(language)
+            total = sum(counts.values())
+            print(
+                f"{content.languages[language]} ({language}): {total - counts['missing']} of {total} texts translated, "
+                f"{counts['reviewed']} reviewed by a native speaker, {counts['draft']} still drafts"
+            )
     return 0
+
+
+def _content_export(args: argparse.Namespace) -> int:
+    from bot import paths
+    from bot.content.translations import ContentTree, export
+
+    tree = ContentTree(args.directory or paths.CONTENT_DIR)
+    if args.file == "-":
+        rows = export(tree, args.language, sys.stdout)
+    else:
+        # A byte-order mark lets spreadsheet programs read Bengali as UTF-8.
+        with open(args.file, "w", encoding="utf-8-sig", newline="") as out:
+            rows = export(tree, args.language, out)
+        print(f"{rows} texts written to {args.file}: fill in the '{args.language}' column, then `redheart content import`.")
+    return 0
+
+
+def _content_import(args: argparse.Namespace) -> int:
+    import csv
+
+    from bot import paths
+    from bot.content.load import ContentError, load_content
+    from bot.content.translations import ContentTree, import_rows
+
+    directory = args.directory or paths.CONTENT_DIR
+    tree = ContentTree(directory)
+    with open(args.file, encoding="utf-8-sig", newline="") as source:
+        taken, problems = import_rows(tree, csv.DictReader(source), reviewed=not args.draft)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    tree.write()
+    try:
+        load_content(directory)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("content/ has problems after the import: fix them, or undo the change with git.", file=sys.stderr)
+        return 1
+    state = "as drafts" if args.draft else "and marked reviewed"
+    print(f"{taken} texts taken {state}; {len(problems)} rows left out.")
+    return 1 if problems else 0
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -102,7 +155,7 @@ def _ask(args: argparse.Namespace) -> int:
     async def ask_all() -> None:
         for number, question in enumerate(questions):
             reply = await conversations.handle(
-                "ask", f"ask-{number}", question, language=args.language, country=args.country
+                "ask", f"ask-{number}", question, language=args.language, country=args.country, force_language=True
             )
             print(_reply_json(question, reply) if args.json or args.text is None else _reply_plain(reply), flush=True)
 
@@ -120,14 +173,17 @@ def _date(value: str):
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from bot.evaluation import evaluate, format_report, load_heldout, report_json
+    from bot import paths
+    from bot.evaluation.overview import format_overview, overview_json, run_overview
     from bot.runtime import open_conversations
 
     # Like `ask`: the same entry point, nothing written to the stats store.
     conversations = open_conversations(Settings.from_env(), with_stats=False)
-    examples = load_heldout(args.heldout) if args.heldout else load_heldout()
-    report = evaluate(conversations, examples, top=args.top)
-    print(report_json(report) if args.json else format_report(report))
+    content = conversations.assistant.catalogue.content
+    # The baseline trains on what the model was trained on: the hand-written and generated data.
+    data = [paths.NLU_DATA_DIR, paths.BUILD_DIR / "data"]
+    results = run_overview(conversations, content, data, heldout=args.heldout, top=args.top)
+    print(json.dumps(overview_json(results), ensure_ascii=False, indent=2) if args.json else format_overview(results))
     return 0
 
 
@@ -145,8 +201,6 @@ def _test_stories(args: argparse.Namespace) -> int:
 
 def _open_output(target: str):
     """A file to write, or standard output for "-"."""
-    from pathlib import Path
-
     if target == "-":
         return contextlib.nullcontext(sys.stdout)
     Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -154,8 +208,6 @@ def _open_output(target: str):
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from bot.stats.config import StatsSettings
     from bot.stats.names import Names
     from bot.stats.render import to_text, write_csv
@@ -216,15 +268,30 @@ def parser() -> argparse.ArgumentParser:
     content = subcommand("content", help="work with content/")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", parents=[verbosity], help="check content/ for missing sources, bad numbers and more")
-    check.add_argument("--directory", type=lambda p: __import__("pathlib").Path(p), help="another content folder")
+    check.add_argument("--directory", type=Path, help="another content folder")
     check.set_defaults(handler=_content_check)
+    export = content_commands.add_parser("export", parents=[verbosity], help="every text beside its translation, as CSV for a reviewer")
+    export.add_argument("--language", required=True, help="the translation's language code (bn, fr, es)")
+    export.add_argument("file", help="the CSV file to write, or - for standard output")
+    export.add_argument("--directory", type=Path, help="another content folder")
+    export.set_defaults(handler=_content_export)
+    take = content_commands.add_parser("import", parents=[verbosity], help="take a reviewed CSV back into content/ and mark its texts reviewed")
+    take.add_argument("file", help="a CSV written by `redheart content export`, with the translation column filled in")
+    take.add_argument("--draft", action="store_true", help="take the texts as drafts (a translator's), not reviewed")
+    take.add_argument("--directory", type=Path, help="another content folder")
+    take.set_defaults(handler=_content_import)
 
     for name, handler, description in (
         ("chat", _chat, "a conversation in the terminal"),
         ("ask", _ask, "the bot's reply to one question (or one per line of standard input)"),
     ):
         command = subcommand(name, help=description)
-        command.add_argument("--language", help="the user's language code, as Telegram sends it (default en)")
+        command.add_argument(
+            "--language",
+            help="answer in this language (bn, fr, es, en); `chat` starts in it and then follows what you write"
+            if name == "chat"
+            else "answer in this language (bn, fr, es, en), whatever the question's language",
+        )
         command.add_argument("--country", help="the user's country code (default BD)")
         command.set_defaults(handler=handler)
         if name == "ask":
@@ -242,9 +309,11 @@ def parser() -> argparse.ArgumentParser:
     stats.add_argument("--language", default="en", help="the report's language, where content/ has it (default en)")
     stats.set_defaults(handler=_stats)
 
-    evaluate = subcommand("evaluate", help="accuracy on the held-out questions (tests/data/heldout.yml)")
+    evaluate = subcommand(
+        "evaluate", help="held-out questions and safety messages (tests/data/heldout*.yml, safety_heldout*.yml), per script"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    evaluate.add_argument("--heldout", type=lambda p: __import__("pathlib").Path(p), help="another held-out file")
+    evaluate.add_argument("--heldout", type=Path, help="another held-out file")
     evaluate.add_argument("--top", type=int, default=10, help="how many confused pairs to show (default 10)")
     evaluate.set_defaults(handler=_evaluate)
 

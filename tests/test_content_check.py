@@ -61,7 +61,7 @@ BROKEN = [
      "helplines.yml: fr_3018: 'http://www.3018.fr/' is not a web address"),
     ("helplines.yml", "    hours: not_stated\n", "", "helplines.yml: bd_pcsw: missing 'hours'"),
     ("helplines.yml", "    report_online: [fr_pharos, fr_3018]\n", "", "helplines.yml: country FR: missing 'report_online'"),
-    ("helplines.yml", "    mentions: {en: [france, paris]}", "    mentions: {en: [France]}",
+    ("helplines.yml", "      en: [france, paris]", "      en: [France]",
      "helplines.yml: country FR: 'mentions' must give lists of lower-case words per language, like {en: [france]}"),
     ("guidance.yml", "Report and get help:\n\n        {report_online}", "Report and get help:\n\n        {report_onlin}",
      "guidance.yml: sexual_extortion: 'report_route' in 'en' has unknown placeholder {report_onlin}"),

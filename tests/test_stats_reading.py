@@ -207,7 +207,8 @@ def test_bengali_labels_are_drawn_in_a_bengali_font(month: StatsStore, bengali_f
 
     in_bengali = build_report(month, Names.load("bn"), threshold=T)
     assert [row.label for row in in_bengali.table("kinds").rows][:2] == ["পরিভাষা", "নির্দেশনা"]
-    assert in_bengali.table("terms").rows[0].label == "Grooming"  # no Bengali heading yet: English
+    assert in_bengali.table("terms").rows[0].label == "গ্রুমিং (grooming)"  # the term's Bengali heading
+    assert "A child in danger now" in [row.label for row in in_bengali.table("safety").rows]  # not translated yet: English
     kinds = charts(in_bengali)["kinds"].labels
     assert kinds["পরিভাষা"] == "Noto Sans Bengali" and kinds["বার্তা"] == "Noto Sans Bengali"
     assert "মোট" in to_text(in_bengali)
@@ -218,10 +219,11 @@ def test_bengali_is_drawn_shaped_with_its_vowel_signs_in_place(bengali_font: str
     their consonants; the chart shows the word shaped, as a browser would, over that place."""
     figure = plt.figure(dpi=110)
     word = figure.text(0.5, 0.5, "নির্দেশনা", ha="center", fontsize=20)
+    figure.text(0.5, 0.2, "গ্রুমিং (grooming)", ha="center", fontsize=20)  # both scripts: each run in its font
     fonts.use_script_fonts(figure)
     figure.canvas.draw()
     fonts.shape_bengali(figure)
-    assert len(figure.images) == 1
+    assert len(figure.images) == 2
     assert word.get_color() == fonts.TRANSPARENT  # it holds the place; the picture is what shows
     shaped_width = figure.images[0].get_array().shape[1]
     assert shaped_width < word.get_window_extent(figure.canvas.get_renderer()).width  # joined, not side by side

@@ -259,8 +259,10 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
         for kind, phrases in kinds.items():
             if not phrases:
                 continue
-            if not isinstance(phrases, dict) or not isinstance(phrases.get(DEFAULT_LANGUAGE), list):
-                reader.problem(f"phrases.{intent}", "phrases must be listed per language, English (en) first")
+            # Phrases are written for each language on their own; a language may have a
+            # kind of phrase that English does not need.
+            if not isinstance(phrases, dict) or not all(isinstance(items, list) for items in phrases.values()):
+                reader.problem(f"phrases.{intent}", "phrases must be listed per language, like {en: [...], bn: [...]}")
                 continue
             by_language = {str(lang): [str(p) for p in items] for lang, items in phrases.items()}
             content.safety_phrases.setdefault(kind, {})[str(intent)] = by_language

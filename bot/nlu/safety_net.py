@@ -14,8 +14,6 @@ material. Below `min_confidence`, such a prediction becomes nlu_fallback (the bo
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,6 +25,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.text import words as normalise
+
 FALLBACK_INTENT = "nlu_fallback"
 # Lookup tables: safety_<intent> (phrases anywhere), safety_whole_message_<intent> (the whole
 # message) and safety_unless_<intent> (phrases that cancel the intent's other matches).
@@ -36,14 +36,6 @@ UNLESS_PREFIX = "safety_unless_"
 PHRASES_FILE = "safety_phrases.json"
 # Words at least this long may differ by one edit and still match.
 FUZZY_MIN_LENGTH = 5
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def normalise(text: str) -> List[str]:
-    """Lower-case words without accents or punctuation; apostrophes join ("don't" -> "dont")."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("'", "").replace("’", ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return WORD.findall(text)
 
 
 def _within_one_edit(a: str, b: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional, Tuple
 
 import numpy as np
 from matplotlib import font_manager
@@ -57,11 +57,32 @@ def use_script_fonts(figure: Figure) -> None:
         text.set_fontproperties(font_manager.FontProperties(fname=font, size=text.get_fontsize()))
 
 
-def _shaped(words: str, font_path: str, pixels: int, colour) -> np.ndarray:
-    font = ImageFont.truetype(font_path, pixels, layout_engine=ImageFont.Layout.RAQM)
-    left, top, right, bottom = font.getbbox(words)
-    mask = Image.new("L", (right - left + 2, bottom - top + 2), 0)
-    ImageDraw.Draw(mask).text((1 - left, 1 - top), words, font=font, fill=255)
+def _runs(words: str) -> List[Tuple[bool, str]]:
+    """The text cut where it changes script: (is Bengali, run). Spaces and digits go with the
+    run they stand in, so "গ্রুমিং (grooming)" is one Bengali run and one Latin run."""
+    runs: List[Tuple[bool, str]] = []
+    for ch in words:
+        bengali = ord(ch) in BENGALI if ch.isalpha() or ord(ch) in BENGALI else (runs[-1][0] if runs else False)
+        if runs and runs[-1][0] == bengali:
+            runs[-1] = (bengali, runs[-1][1] + ch)
+        else:
+            runs.append((bengali, ch))
+    return runs
+
+
+def _shaped(words: str, bengali: str, latin: str, pixels: int, colour) -> np.ndarray:
+    """The text drawn by Pillow, each run in its script's font, on one baseline."""
+    runs = [(ImageFont.truetype(bengali if is_bn else latin, pixels, layout_engine=ImageFont.Layout.RAQM), run)
+            for is_bn, run in _runs(words)]
+    ascent = max(font.getmetrics()[0] for font, _ in runs)
+    descent = max(font.getmetrics()[1] for font, _ in runs)
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    width = sum(measure.textlength(run, font=font) for font, run in runs)
+    mask = Image.new("L", (int(width) + 2, ascent + descent + 2), 0)
+    draw, x = ImageDraw.Draw(mask), 1.0
+    for font, run in runs:
+        draw.text((x, 1 + ascent), run, font=font, fill=255, anchor="ls")
+        x += draw.textlength(run, font=font)
     red, green, blue, alpha = to_rgba(colour)
     picture = np.zeros((mask.height, mask.width, 4), dtype=float)
     picture[..., :3] = (red, green, blue)
@@ -75,10 +96,11 @@ def shape_bengali(figure: Figure) -> None:
     texts = _bengali_texts(figure)
     if font is None or not texts or not features.check("raqm"):
         return  # without libraqm, matplotlib's unshaped drawing is the best there is
+    latin = font_manager.findfont(font_manager.FontProperties())  # matplotlib's own, for the other runs
     renderer = figure.canvas.get_renderer()
     for text in texts:
         box = text.get_window_extent(renderer)
-        picture = _shaped(text.get_text(), font, round(text.get_fontsize() * figure.dpi / 72), text.get_color())
+        picture = _shaped(text.get_text(), font, latin, round(text.get_fontsize() * figure.dpi / 72), text.get_color())
         height, width = picture.shape[:2]
         align = text.get_horizontalalignment()
         x = box.x1 - width if align == "right" else box.x0 + (box.width - width) / 2 if align == "center" else box.x0

@@ -39,7 +39,7 @@ from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
 from bot.telegram import interface as ui
 from bot.telegram.render import MAX_CALLBACK_BYTES, keyboard, split_message, to_html
-from bot.training.generate import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
+from bot.replies.catalogue import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram.staff import GROUP, STAFF_IDS, stats_handler
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,8 @@ async def answer(
     reply = await conversations.handle(
         CHANNEL, str(chat.id), text, language=language or prefs.language, country=country or prefs.country
     )
-    prefs = ui.Preferences(language or prefs.language, country or prefs.country)
+    # Menus and glossary pages follow the language the bot just answered in.
+    prefs = ui.Preferences(reply.language, country or prefs.country)
     for response in reply.turn.responses:
         if response.custom.get("paging"):
             body, markup, _ = glossary_page(response, page or 1)
