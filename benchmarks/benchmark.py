@@ -8,7 +8,8 @@ fresh subprocess:
 
 - cold start: from starting the subprocess to its first reply;
 - reply latency in process (message in -> all responses out, bot.assistant.Assistant.respond),
-  p50 and p95 over --messages messages: held-out texts, cycling over 50 conversation ids;
+  p50 and p95 over --messages messages: held-out texts of every language, cycling over 50
+  conversation ids, each answered in its script's language; p95 also per script;
 - replies per second with 50 conversations at once in one process (asyncio.gather);
 - peak resident memory of that subprocess (ru_maxrss);
 - accuracy on the held-out set, through the same entry point as `redheart ask`;
@@ -63,7 +64,8 @@ def _load(model: Path, stock: bool) -> Any:
 
 async def _measure(model: Path, messages: int, rounds: int, stock: bool) -> Dict[str, Any]:
     from bot.conversation import Conversations
-    from bot.evaluation import load_heldout, predict, summarise
+    from bot.evaluation import heldout_files, load_heldout, predict, summarise
+    from bot.language import language_of_variant
     from bot.pseudonyms import ConversationIds
 
     assistant = _load(model, stock)
@@ -72,22 +74,28 @@ async def _measure(model: Path, messages: int, rounds: int, stock: bool) -> Dict
     ready = time.perf_counter()
 
     heldout = load_heldout()
-    texts = [e.text for e in heldout]
+    # Every language's held-out texts, interleaved so that each stretch of messages mixes them.
+    sets = [load_heldout(path) for path in heldout_files()]
+    mixed = [e for group in zip(*(s * (max(map(len, sets)) // len(s) + 1) for s in sets)) for e in group]
+    texts = [e.text for e in mixed]
+    slots = [{**SLOTS, "language": language_of_variant(e.script)} for e in mixed]
 
     # Warm up: every conversation id once.
     for number in range(CONVERSATIONS):
-        await assistant.respond(f"warm-{number}", texts[number % len(texts)], SLOTS)
+        await assistant.respond(f"warm-{number}", texts[number % len(texts)], slots[number % len(texts)])
 
     latencies = []
+    by_script: Dict[str, List[float]] = {}
     for number in range(messages):
         started = time.perf_counter()
-        await assistant.respond(f"lat-{number % CONVERSATIONS}", texts[number % len(texts)], SLOTS)
+        await assistant.respond(f"lat-{number % CONVERSATIONS}", texts[number % len(texts)], slots[number % len(texts)])
         latencies.append((time.perf_counter() - started) * 1000)
+        by_script.setdefault(mixed[number % len(texts)].script, []).append(latencies[-1])
 
     async def conversation(number: int) -> None:
         for turn in range(rounds):
-            text = texts[(number * rounds + turn) % len(texts)]
-            await assistant.respond(f"conc-{number}", text, SLOTS)
+            index = (number * rounds + turn) % len(texts)
+            await assistant.respond(f"conc-{number}", texts[index], slots[index])
 
     started = time.perf_counter()
     await asyncio.gather(*(conversation(n) for n in range(CONVERSATIONS)))
@@ -102,6 +110,7 @@ async def _measure(model: Path, messages: int, rounds: int, stock: bool) -> Dict
     return {
         "p50_ms": statistics.median(latencies),
         "p95_ms": _percentile(latencies, 0.95),
+        "p95_ms_by_script": {script: round(_percentile(values, 0.95), 1) for script, values in sorted(by_script.items())},
         "mean_ms": statistics.fmean(latencies),
         "messages": messages,
         "replies_per_second": CONVERSATIONS * rounds / throughput_seconds,
@@ -213,12 +222,13 @@ COLUMNS = [
 
 def table(results: Dict[str, Dict[str, Any]]) -> str:
     """One row per measure; each default column with its ratio to the project's figure."""
-    headings = [COLUMNS[0][1]] + [f"{heading} | ratio" for _, heading in COLUMNS[1:]]
-    lines = [f"| measure | {' | '.join(headings)} |", "|---|" + "---:|" * (2 * len(COLUMNS) - 1)]
+    columns = [c for c in COLUMNS if c[0] in results]
+    headings = [columns[0][1]] + [f"{heading} | ratio" for _, heading in columns[1:]]
+    lines = [f"| measure | {' | '.join(headings)} |", "|---|" + "---:|" * (2 * len(columns) - 1)]
     for key, label, fmt in ROWS:
         project = results["project"].get(key)
         cells = [fmt.format(project)]
-        for column, _ in COLUMNS[1:]:
+        for column, _ in columns[1:]:
             other = results[column].get(key)
             cells += [fmt.format(other), f"{other / project:.2f}x" if project else "n/a"]
         lines.append(f"| {label} | {' | '.join(cells)} |")
@@ -232,17 +242,20 @@ def _parent(args: argparse.Namespace) -> int:
     info = machine()
     with tempfile.TemporaryDirectory(prefix="redheart-benchmark-") as tmp:
         out = Path(tmp)
-        for name, config in (("project", ROOT / "config.yml"), ("default", DEFAULT_CONFIG)):
+        configs = (("project", ROOT / "config.yml"),) + (() if args.project_only else (("default", DEFAULT_CONFIG),))
+        for name, config in configs:
             print(f"Training {name} ({config.relative_to(ROOT)}) ...", file=sys.stderr, flush=True)
             training = _train(config, out, name)
             print(f"Measuring {name} ...", file=sys.stderr, flush=True)
             results[name] = {"training_s": training, **_run_child(out / f"{name}.tar.gz", args.messages, rounds)}
-        print("Measuring default on Rasa's stock runtime ...", file=sys.stderr, flush=True)
-        stock = _run_child(out / "default.tar.gz", args.messages, rounds, stock=True)
-        results["stock"] = {"training_s": results["default"]["training_s"], **stock}
+        if not args.project_only:
+            print("Measuring default on Rasa's stock runtime ...", file=sys.stderr, flush=True)
+            stock = _run_child(out / "default.tar.gz", args.messages, rounds, stock=True)
+            results["stock"] = {"training_s": results["default"]["training_s"], **stock}
     print(f"Machine: {info['nproc']} CPU(s), {info['cpu']}, {info['memory_gb']} GB, Python {info['python']}, "
           f"load average at start {tuple(round(x, 2) for x in info['load_average_at_start'])}")
     print(table(results))
+    print("reply latency p95 by script (ms): " + ", ".join(f"{k} {v}" for k, v in results["project"]["p95_ms_by_script"].items()))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"machine": info, **results}, indent=2))
@@ -259,6 +272,7 @@ def main(argv: List[str] | None = None) -> int:
     child.add_argument("--stock", action="store_true", help="Rasa's own runtime, not the project's")
     parser.add_argument("--messages", type=int, default=1000, help="messages for the latency run (default 1000)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--project-only", action="store_true", help="measure config.yml only, not Rasa's default (saves about 10 minutes)")
     args = parser.parse_args(argv)
     return _child(args) if args.command == "_measure" else _parent(args)
 

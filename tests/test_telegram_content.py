@@ -9,9 +9,9 @@ from tests.test_content_check import broken
 BROKEN = [
     ('  expired:\n    en: This button has expired. Here is the menu.\n', "",
      "telegram.yml: labels.expired: missing"),
-    ('  page: {en: "Page {page} of {pages}"}', '  page: {en: "Page {page}"}',
+    ('  page: {en: "Page {page} of {pages}",', '  page: {en: "Page {page}",',
      "telegram.yml: labels.page: must contain {page} and {pages}"),
-    ('  help: {en: "What I can answer"}', '  help: {en: "' + "x" * 300 + '"}',
+    ('  help: {en: "What I can answer",', '  help: {en: "' + "x" * 300 + '",',
      "telegram.yml: commands.help: 'en' is longer than Telegram's 256 characters"),
     ('  privacy:\n    en: >-', '  privacy:\n    bn: >-', "telegram.yml: privacy: 'privacy' is missing in English (en)"),
     ("  forget: {en:", "  Forget-Me: {en:", "telegram.yml: commands.Forget-Me: a command is 1 to 32"),
