@@ -54,7 +54,7 @@ def test_asking_for_helplines_lists_the_bangladesh_numbers_with_their_check_date
 @pytest.mark.parametrize("question, heading, number", [
     ("what is the number in france", "Helplines in France", "119"),
     ("helpline in the uk??", "Helplines in the United Kingdom", "0800 1111"),
-    ("who do i call in america", "Helplines in the United States", "911"),
+    ("who do i call in the usa", "Helplines in the United States", "911"),
 ])
 def test_a_country_named_in_the_question_gets_that_countrys_numbers_for_that_answer(run, conversations, question, heading, number):
     turn = ask(run, conversations, question, chat="abroad")
@@ -102,13 +102,14 @@ def test_gibberish_gets_no_guesses_but_help_and_the_helplines(run, conversations
     assert [b.payload for b in turn.responses[0].buttons] == ["/term_grooming", "/term_child_pornography", "/helplines"]
 
 
-def test_a_question_in_bengali_script_is_told_what_the_bot_reads_and_gets_the_helplines(run, conversations):
-    # "Someone is asking my daughter to send pictures": no Bengali questions are trained yet.
-    turn = ask(run, conversations, "কেউ আমার মেয়েকে ছবি পাঠাতে বলছে")
-    assert turn.intent == "unknown_words"
-    text = turn.responses[0].text
-    assert "English" in text
-    assert "999" in text and "1098" in text
+def test_a_question_in_a_script_the_bot_does_not_read_gets_the_helplines_not_a_guess(run, conversations):
+    # Hindi, Arabic and Chinese are not trained: no word of them is known.
+    for question in ("मेरी बेटी को कोई फोटो भेजने को कह रहा है", "ما هذا", "这是什么"):
+        turn = ask(run, conversations, question)
+        assert turn.intent == "unknown_words"
+        text = turn.responses[0].text
+        assert "did not recognise" in text
+        assert "999" in text and "1098" in text
 
 
 def test_a_vague_question_in_known_words_is_asked_back_with_choices(run, conversations):

@@ -35,7 +35,7 @@ SAFETY_FLOORS = {"safety_heldout_bn.yml": (0.87, 0.05), "safety_heldout_fr.yml":
 def test_every_language_has_its_set_of_real_questions_with_their_sources():
     scripts = Counter(e.script for examples in REAL_SETS.values() for e in examples)
     assert scripts["bn"] >= 60 and scripts["bn-Latn"] >= 40 and scripts["fr"] >= 60 and scripts["es"] >= 60
-    unsourced = [e.text for examples in REAL_SETS.values() for e in examples if not e.source.startswith("https://")]
+    unsourced = [e.text for examples in REAL_SETS.values() for e in examples if not e.source.startswith(("https://", "http://"))]
     assert unsourced == []
 
 

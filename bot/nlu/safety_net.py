@@ -10,7 +10,7 @@ Matching is on normalised words; a long word may be misspelt by one letter.
 Where no phrase matches, the classifier's doubt counts for safety, not against it: when a
 safety intent scores at least `recall_threshold` anywhere in the ranking, that safety answer
 is given, whatever scored higher (a danger message half-read as a guidance question still
-gets the emergency number first). The threshold was chosen on the team's own safety suite
+gets the emergency number first). The threshold was chosen on the team's own tests
 (tests/data/safety_messages.yml), where no ordinary question reaches it; the held-out sets
 measure it.
 
