@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from bot.stats.events import DELIVERY_KIND
 from bot.stats.store import DailyRow, StatsStore
 from bot.stats.suppression import Cell, suppress
 
@@ -87,7 +88,9 @@ def build_report(
     threshold: int = 5,
 ) -> Report:
     period_of(dt.date(2000, 1, 1), by)  # rejects an unknown period early
-    rows: List[DailyRow] = store.daily_rows(since, until)
+    everything: List[DailyRow] = store.daily_rows(since, until)
+    rows = [row for row in everything if row.kind != DELIVERY_KIND]
+    problems = [row for row in everything if row.kind == DELIVERY_KIND]
     users = store.users_per_day(since, until)
     dropped = store.dropped_per_day(since, until)
     report = Report(since=since, until=until, by=by, threshold=threshold, dropped=sum(dropped.values()))
@@ -139,6 +142,13 @@ def build_report(
     ):
         ranked, total = _ranked(counts(pick), threshold, top)
         report.tables.append(Table(name, title, [column, "Messages"], ranked, total))
+    sends: Dict[str, int] = defaultdict(int)
+    for row in problems:
+        sends[row.item] += row.count
+    ranked, total = _ranked(sends, threshold)
+    report.tables.append(Table("delivery", "Replies Telegram did not take at once", ["Problem", "Replies"], ranked, total,
+                               note="reply_delayed: still waiting after 5 tries (kept and retried); unknown_resent /"
+                                    " unknown_not_resent: a send timed out after it left; undeliverable: refused."))
 
     _hide_the_grand_total_everywhere(report)
     outcome = dict((label, cells[0]) for label, cells in report.table("outcome").rows)

@@ -3,11 +3,9 @@
 Every message goes through bot.conversation, like the terminal chat. No handler logs what
 a user wrote or who they are; texts come from content/ through the model (see interface.py).
 
-Delivery: updates are handled one at a time, so the replies to a chat keep their order.
-AIORateLimiter waits out HTTP 429 (retry_after) and retries. A Bot API answer that is slow
-is waited for (read timeout below), never re-sent: the server may already have delivered
-the message, and a duplicate is worse than a late reply. Only a request that never reached
-the server (connect or pool timeout, connection refused) is sent again.
+Handlers never send a reply themselves: they hand it to the update's outbound queue, and
+the dispatcher sends it (see bot/telegram/service.py for how an update is received, queued
+and confirmed, and bot/telegram/delivery.py for how sends are retried).
 """
 from __future__ import annotations
 
@@ -17,10 +15,9 @@ import re
 from string import Template
 from typing import Callable, Optional
 
-import httpx
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -38,6 +35,9 @@ from bot.conversation import Conversations
 from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
 from bot.telegram import interface as ui
+from bot.telegram import service
+from bot.telegram.delivery import CONCURRENT_SENDS
+from bot.telegram.outbox import Outgoing
 from bot.telegram.render import MAX_CALLBACK_BYTES, keyboard, split_message, to_html
 from bot.training.generate import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram.staff import GROUP, STAFF_IDS, stats_handler
@@ -49,12 +49,11 @@ CONVERSATIONS = "conversations"
 COMMAND_INTENTS = ui.COMMANDS
 GLOSSARY_PAGE = "g:"
 PAGE_PATTERN = re.compile(r"^g:([1-9][0-9]{0,3})$")
-# Bot API timeouts (seconds). Long enough that a slow answer is waited for, not re-sent.
+# Bot API timeouts (seconds); the read timeout is REDHEART_SEND_TIMEOUT (delivery.py says
+# what a timeout means for the reply).
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 20.0
 WRITE_TIMEOUT = 20.0
 POOL_TIMEOUT = 5.0
-SEND_ATTEMPTS = 3
 # Libraries that would log request URLs (holding the token) or whole updates below WARNING.
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "telegram": logging.INFO}
 UNSUPPORTED_CONTENT = (
@@ -71,34 +70,22 @@ def conversations_of(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
     return context.application.bot_data[CONVERSATIONS]
 
 
-# Sending ---------------------------------------------------------------------------------
+# Replying --------------------------------------------------------------------------------
 
 
-def _never_reached_server(error: Exception) -> bool:
-    cause = error.__cause__
-    if isinstance(error, TimedOut):
-        return isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout)) or "Pool timeout" in str(error)
-    return isinstance(cause, httpx.ConnectError)
-
-
-async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, html: str, markup: Optional[InlineKeyboardMarkup]) -> None:
-    """Send one message; re-send only when the request certainly never arrived."""
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            await context.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                           disable_web_page_preview=True)
-            return
-        except (TimedOut, NetworkError) as error:
-            if attempt == SEND_ATTEMPTS or not _never_reached_server(error):
-                raise
-            await asyncio.sleep(attempt)
-
-
-async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
-                    buttons: Optional[InlineKeyboardMarkup] = None) -> None:
+async def send_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                    buttons: Optional[InlineKeyboardMarkup] = None, safety: bool = False) -> None:
+    """Queue a reply to the update's chat, split to Telegram's length; buttons on the last part."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     parts = split_message(text)
     for index, part in enumerate(parts):
-        await send(context, chat_id, to_html(part), buttons if index == len(parts) - 1 else None)
+        markup = buttons if index == len(parts) - 1 else None
+        service.queue_reply(context.application, update, Outgoing(
+            chat.id, to_html(part), markup.to_dict() if markup else None,
+            safety or service.names_emergency(context.application, part),
+        ))
 
 
 def glossary_page(response: Response, page: int) -> tuple[str, InlineKeyboardMarkup, int]:
@@ -145,19 +132,20 @@ async def answer(
         CHANNEL, str(chat.id), text, language=language or prefs.language, country=country or prefs.country
     )
     prefs = ui.Preferences(language or prefs.language, country or prefs.country)
+    safety = reply.turn.intent in service.SAFETY_INTENTS
     for response in reply.turn.responses:
         if response.custom.get("paging"):
             body, markup, _ = glossary_page(response, page or 1)
             if edit is not None and await _edited(edit, body, markup):
                 continue
-            await send_text(context, chat.id, body, markup)
+            await send_text(update, context, body, markup, safety)
             continue
         buttons = [
             Button(b.title, f"{GLOSSARY_PAGE}{ui.glossary_page_of(conversations, prefs, '/' + reply.turn.intent)}")
             if b.payload == f"/{GLOSSARY}" else b
             for b in response.buttons
         ]
-        await send_text(context, chat.id, response.text, keyboard(buttons))
+        await send_text(update, context, response.text, keyboard(buttons), safety)
 
 
 async def _edited(message: Message, body: str, markup: InlineKeyboardMarkup) -> bool:
@@ -244,13 +232,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(update, context, "/helplines", country=data[len(CHOOSE_COUNTRY):])
     elif data == FORGET_YES:
         await ui.forget(conversations, chat.id)
-        await send_text(context, chat.id, ui.label(conversations, prefs, "forgotten"))
+        await send_text(update, context, ui.label(conversations, prefs, "forgotten"))
     elif data == FORGET_NO:
-        await send_text(context, chat.id, ui.label(conversations, prefs, "kept"))
+        await send_text(update, context, ui.label(conversations, prefs, "kept"))
     elif data.startswith("/") and data[1:] in conversations.intents:
         await answer(update, context, data)
     else:
-        await send_text(context, chat.id, ui.label(conversations, prefs, "expired"))
+        await send_text(update, context, ui.label(conversations, prefs, "expired"))
         await answer(update, context, "/help")
 
 
@@ -298,8 +286,10 @@ def build_application(
         conversations = await asyncio.to_thread(open_shared, settings)
         application.bot_data[CONVERSATIONS] = conversations
         await set_commands(application, conversations)
+        service.start_dispatcher(application, conversations)
 
     async def post_shutdown(application: Application) -> None:
+        await service.stop_dispatcher(application)  # before the statistics it counts into close
         conversations = application.bot_data.pop(CONVERSATIONS, None)
         if conversations is not None:
             close_conversations(conversations)
@@ -310,9 +300,10 @@ def build_application(
 
     def request() -> HTTPXRequest:
         return HTTPXRequest(
-            connection_pool_size=8,
+            # One connection per send the dispatcher may have in flight, so none waits for a pool.
+            connection_pool_size=CONCURRENT_SENDS,
             connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
+            read_timeout=settings.send_timeout,
             write_timeout=WRITE_TIMEOUT,
             pool_timeout=POOL_TIMEOUT,
         )
@@ -327,7 +318,9 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    builder, delivery = service.with_delivery(builder, settings)
     application = builder.build()
+    application.bot_data[service.DELIVERY] = delivery
     application.bot_data[STAFF_IDS] = settings.staff_ids
     add_handlers(application)
     return application
@@ -348,4 +341,4 @@ def run(settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        service.serve_polling(application)
