@@ -1,6 +1,7 @@
 """Builds the shared pieces a running bot needs, once, from the settings."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 from bot.assistant import Assistant
@@ -9,6 +10,7 @@ from bot.pseudonyms import ConversationIds, DailyPseudonyms
 from bot.settings import Settings
 from bot.stats.config import StatsSettings
 from bot.stats.recorder import StatsRecorder
+from bot.stats.spool import Spool
 
 
 def open_conversations(settings: Settings, with_stats: bool = True, assistant: Optional[Assistant] = None) -> Conversations:
@@ -18,15 +20,17 @@ def open_conversations(settings: Settings, with_stats: bool = True, assistant: O
     return Conversations(
         assistant=assistant,
         conversation_ids=ConversationIds(keys),
-        stats=open_recorder(settings.database_url) if with_stats else None,
+        stats=open_recorder(settings.database_url, settings.data_dir / "stats-spool.jsonl") if with_stats else None,
         pseudonyms=DailyPseudonyms(keys) if with_stats else None,
     )
 
 
-def open_recorder(database_url: str) -> StatsRecorder:
-    """The bot's statistics: buffered, written in the background, folded daily."""
+def open_recorder(database_url: str, spool: Path) -> StatsRecorder:
+    """The bot's statistics: buffered, written in the background, spooled to disk while the
+    store is down, folded daily."""
     stats = StatsSettings.from_env()
-    return StatsRecorder(database_url, capacity=stats.buffer_size, retention_days=stats.retention_days)
+    return StatsRecorder(database_url, capacity=stats.buffer_size, retention_days=stats.retention_days,
+                         spool=Spool(spool))
 
 
 def close_conversations(conversations: Conversations) -> None:
