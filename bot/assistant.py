@@ -76,7 +76,7 @@ class Assistant:
         self.agent = agent
 
     @classmethod
-    def load(cls, model_path: Path = paths.MODEL_FILE, idle_seconds: float = 3600.0) -> "Assistant":
+    def load(cls, model_path: Path = paths.MODEL_FILE, idle_seconds: float = 3600.0, tracker_store: Any = None) -> "Assistant":
         if not Path(model_path).exists():
             raise FileNotFoundError(f"No trained model at {model_path}: run `redheart train` first.")
         quiet_rasa_logging()
@@ -86,7 +86,8 @@ class Assistant:
 
         from bot.graph_runner import SequentialGraphRunner
 
-        agent = Agent.load(str(model_path), tracker_store=PrivateTrackerStore(idle_seconds=idle_seconds))
+        # Another store (bot/redis_state.py, for several processes) wraps the same redaction.
+        agent = Agent.load(str(model_path), tracker_store=tracker_store or PrivateTrackerStore(idle_seconds=idle_seconds))
         agent.processor.graph_runner = SequentialGraphRunner(agent.processor.graph_runner)
         return cls(agent)
 

@@ -42,6 +42,7 @@ class Settings:
     log_file: Optional[Path] = None
     redis_url: Optional[str] = None
     send_timeout: float = 20.0
+    instance: str = "main"  # names this process's own files when several share the data folder
 
     @property
     def webhook_path(self) -> str:
@@ -68,4 +69,5 @@ class Settings:
             log_file=Path(env["REDHEART_LOG_FILE"]) if env.get("REDHEART_LOG_FILE") else None,
             redis_url=env.get("REDHEART_REDIS_URL") or None,
             send_timeout=float(env.get("REDHEART_SEND_TIMEOUT") or 20),
+            instance=env.get("REDHEART_INSTANCE") or "main",
         )

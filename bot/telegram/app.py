@@ -276,6 +276,17 @@ async def set_commands(application: Application, conversations: Conversations) -
         await application.bot.set_my_commands(commands, language_code=language)
 
 
+def rate_limiter(settings: Settings) -> AIORateLimiter:
+    """429s waited out and retried; with Redis, the 30 messages/s shared by all processes."""
+    if settings.redis_url:
+        import redis.asyncio
+
+        from bot.telegram.budget import SharedRateLimiter
+
+        return SharedRateLimiter(redis.asyncio.Redis.from_url(settings.redis_url))
+    return AIORateLimiter(max_retries=3)
+
+
 def build_application(
     settings: Settings,
     open_shared: Callable[[Settings], Conversations] = open_conversations,
@@ -314,7 +325,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .request(request())
         .get_updates_request(request())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter(settings))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -341,4 +352,4 @@ def run(settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        service.serve_polling(application)
+        service.serve_polling(application, settings.redis_url)

@@ -79,6 +79,8 @@ class Dispatcher:
         self._busy: Dict[str, asyncio.Task] = {}
         self._wake = asyncio.Event()
         self._stopping = False
+        self._draining = False
+        self._drained = asyncio.Event()
         self._task: Optional[asyncio.Task] = None
 
     def start(self) -> None:
@@ -89,10 +91,12 @@ class Dispatcher:
 
     async def stop(self, grace: float = 10.0) -> None:
         """Send what is due within `grace` seconds; the rest stays queued for the next start."""
-        deadline = self._clock() + grace
-        while self._clock() < deadline and (self._busy or self.outbox.due(self._clock(), 1)):
-            self.wake()
-            await asyncio.sleep(0.05)
+        self._draining = True
+        self.wake()
+        try:
+            await asyncio.wait_for(self._drained.wait(), grace)
+        except asyncio.TimeoutError:
+            pass
         self._stopping = True
         self.wake()
         if self._task is not None:
@@ -104,6 +108,7 @@ class Dispatcher:
     async def _run(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            found = 0
             free = CONCURRENT_SENDS - len(self._busy)
             if free > 0:
                 try:
@@ -111,8 +116,11 @@ class Dispatcher:
                 except Exception as error:  # the queue's store is down: try again shortly
                     logger.warning("Outbound queue unreadable (%s)", type(error).__name__)
                     items = []
+                found = len(items)
                 for item in items:
                     self._busy[item.chat_key] = asyncio.get_running_loop().create_task(self._deliver(item))
+            if self._draining and not found and not self._busy:
+                self._drained.set()
             try:
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
             except asyncio.TimeoutError:

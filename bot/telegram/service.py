@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.stats.events import REFUSAL_INTENTS, SAFETY_INTENTS as COUNTED_SAFETY_INTENTS, delivery_event
 from bot.telegram.delivery import Dispatcher
 from bot.telegram.intake import POLL_TIMEOUT, AcknowledgingQueue, DurableUpdateProcessor, PollingReceiver
+from bot.telegram.lease import ReceiverLease
 from bot.telegram.outbox import Outbox, Outgoing, SqliteOutbox
 from bot.telegram.sealing import Sealer
 
@@ -56,7 +57,8 @@ def open_outbox(settings: Settings) -> Outbox:
     if settings.redis_url:
         from bot.telegram.outbox_redis import RedisOutbox
 
-        return RedisOutbox(settings.redis_url, sealer)
+        # A claimed chat is left alone for as long as a send to it can take.
+        return RedisOutbox(settings.redis_url, sealer, lease=2 * settings.send_timeout + 10)
     return SqliteOutbox(settings.data_dir / "outbox.sqlite3", sealer)
 
 
@@ -114,10 +116,20 @@ async def stop_dispatcher(application: Application) -> None:
     delivery.outbox.close()
 
 
-async def begin_polling(application: Application, timeout: int = POLL_TIMEOUT) -> PollingReceiver:
+async def begin(application: Application) -> None:
     await application.initialize()
     await application.post_init(application)  # type: ignore[misc]
     await application.start()
+
+
+async def end(application: Application) -> None:
+    await application.stop()
+    await application.post_shutdown(application)  # type: ignore[misc]
+    await application.shutdown()
+
+
+async def begin_polling(application: Application, timeout: int = POLL_TIMEOUT) -> PollingReceiver:
+    await begin(application)
     receiver = PollingReceiver(application, Update.ALL_TYPES, timeout=timeout)
     await receiver.start()
     return receiver
@@ -125,21 +137,31 @@ async def begin_polling(application: Application, timeout: int = POLL_TIMEOUT) -
 
 async def end_polling(application: Application, receiver: PollingReceiver) -> None:
     await receiver.stop()
-    await application.stop()
-    await application.post_shutdown(application)  # type: ignore[misc]
-    await application.shutdown()
+    await end(application)
 
 
-def serve_polling(application: Application) -> None:
-    """Long polling until SIGINT or SIGTERM; then what is due is sent and the rest kept."""
+def serve_polling(application: Application, redis_url: Optional[str]) -> None:
+    """Long polling until SIGINT or SIGTERM; then what is due is sent and the rest kept.
+
+    With Redis, several processes run: the one holding the receiver lease polls, and all of
+    them send what is queued.
+    """
 
     async def serve() -> None:
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stopping.set)
-        receiver = await begin_polling(application)
-        await stopping.wait()
-        await end_polling(application, receiver)
+        if redis_url:
+            import redis.asyncio
+
+            await begin(application)
+            lease = ReceiverLease(redis.asyncio.Redis.from_url(redis_url), lambda: PollingReceiver(application, Update.ALL_TYPES))
+            await lease.hold(stopping)
+            await end(application)
+        else:
+            receiver = await begin_polling(application)
+            await stopping.wait()
+            await end_polling(application, receiver)
 
     asyncio.run(serve())
