@@ -42,7 +42,7 @@ class BotProcess:
         self.process: Optional[subprocess.Popen] = None
 
     async def start(self) -> "BotProcess":
-        """Start and wait until it polls (or, in webhook mode, registered its webhook)."""
+        """Start and wait until the model is loaded and its menu registered (post_init)."""
         marks = self._readiness()
         with open(self.stderr, "ab") as err:
             self.process = subprocess.Popen(
@@ -58,7 +58,7 @@ class BotProcess:
         return self
 
     def _readiness(self) -> int:
-        return len(self.api.sent("deleteWebhook")) + len(self.api.sent("setWebhook"))
+        return len(self.api.sent("setMyCommands"))
 
     async def kill(self) -> None:
         assert self.process is not None
