@@ -37,6 +37,7 @@ class BadRequestError(Exception):
 class Call:
     method: str
     params: Dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the stand-in took it
 
 
 @dataclass
@@ -45,7 +46,8 @@ class BotApiStandIn:
     calls: List[Call] = field(default_factory=list)
     updates: List[Dict[str, Any]] = field(default_factory=list)
     # method -> list of faults to serve before answering normally: ("429", seconds),
-    # ("slow", seconds), ("drop", 0), or an error answer: ("400", 0), ("403", 0), ("500", 0), ("502", 0)
+    # ("slow", seconds), ("drop", 0), an error answer: ("400", 0), ("403", 0), ("500", 0), ("502", 0),
+    # or ("ok", 0): this call is served normally (to spread faults among calls)
     faults: Dict[str, List[tuple]] = field(default_factory=dict)
     port: int = 0
     # After this many messages delivered, sendMessage waits until release() is called.
@@ -219,8 +221,8 @@ class BotApiStandIn:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         params = await self._params(request)
         faults = self.faults.get(method)
-        if faults:
-            kind, seconds = faults.pop(0)
+        kind, seconds = faults.pop(0) if faults else ("ok", 0)
+        if kind != "ok":
             self.calls.append(Call(f"{method}:{kind}", params))
             if kind == "429":
                 return web.json_response(
