@@ -30,7 +30,6 @@ from typing import Dict, List
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import paths  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import Conversations  # noqa: E402
 from bot.pseudonyms import ConversationIds  # noqa: E402

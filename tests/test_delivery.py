@@ -6,12 +6,13 @@ import asyncio
 import time
 
 import httpx
-import pytest
 
 from bot.stats.report import build_report
 from bot.telegram import service
 from bot.telegram.app import build_application
-from tests.botapi_standin import BotApiStandIn
+from bot.telegram.outbox import Outgoing, SqliteOutbox
+from bot.telegram.sealing import Sealer
+from tests.test_telegram_features import api  # noqa: F401  (the stand-in, started and stopped)
 from tests.postgres_server import free_port
 from tests.telegram_harness import running, settings_for
 
@@ -19,14 +20,6 @@ CHAT = 990001
 OTHER = 990002
 DANGER = "a man is hurting my child right now"
 QUESTIONS = [("/helplines", "1098"), ("what is grooming", "<b>grooming</b>"), ("/privacy", "/forget")]
-
-
-@pytest.fixture()
-def api(run):
-    standin = BotApiStandIn()
-    run(standin.start())
-    yield standin
-    run(standin.stop())
 
 
 def scenario(run, api, conversations, tmp_path, body, **settings):
@@ -38,6 +31,12 @@ def scenario(run, api, conversations, tmp_path, body, **settings):
             await asyncio.sleep(1.0)  # anything sent twice or late would show up now
 
     run(go())
+
+
+def counted(conversations):
+    """The delivery problems the statistics report shows."""
+    delivery = build_report(conversations.stats).table("delivery")
+    return [(label, cells[0].value) for label, cells in delivery.rows]
 
 
 def texts(api, chat=CHAT):
@@ -74,8 +73,7 @@ def test_a_safety_answer_whose_send_timed_out_is_sent_again_and_counted(run, api
     sent = texts(api)
     assert len(sent) == 2 and sent[0] == sent[1], "the stand-in delivered the slow one too: a counted duplicate"
     assert "999" in sent[0]
-    delivery = build_report(recorded_conversations.stats).table("delivery")
-    assert [(label, cells[0].value) for label, cells in delivery.rows] == [("unknown_resent", 1)]
+    assert counted(recorded_conversations) == [("unknown_resent", 1)]
 
 
 def test_another_reply_whose_send_timed_out_is_not_sent_again(run, api, recorded_conversations, tmp_path):
@@ -91,8 +89,7 @@ def test_another_reply_whose_send_timed_out_is_not_sent_again(run, api, recorded
     scenario(run, api, recorded_conversations, tmp_path, body, send_timeout=1.0)
     sent = texts(api)
     assert len(sent) == 2 and sent[0].startswith("<b>grooming</b>") and "/forget" in sent[1]
-    delivery = build_report(recorded_conversations.stats).table("delivery")
-    assert [(label, cells[0].value) for label, cells in delivery.rows] == [("unknown_not_resent", 1)]
+    assert counted(recorded_conversations) == [("unknown_not_resent", 1)]
 
 
 def test_a_reply_telegram_refuses_is_counted_and_the_next_one_still_goes(run, api, recorded_conversations, tmp_path):
@@ -105,8 +102,7 @@ def test_a_reply_telegram_refuses_is_counted_and_the_next_one_still_goes(run, ap
 
     scenario(run, api, recorded_conversations, tmp_path, body)
     assert len(texts(api)) == 1 and "/forget" in texts(api)[0]
-    delivery = build_report(recorded_conversations.stats).table("delivery")
-    assert [(label, cells[0].value) for label, cells in delivery.rows] == [("undeliverable", 1)]
+    assert counted(recorded_conversations) == [("undeliverable", 1)]
 
 
 def test_a_slow_send_to_one_chat_does_not_hold_up_another(run, api, recorded_conversations, tmp_path):
@@ -200,3 +196,17 @@ def test_a_webhook_delivery_is_answered_200_only_once_its_reply_is_queued(run, a
     assert run(go()) == (500, 200, 200, True)
     assert len(texts(api)) == 1
 
+
+
+def test_a_reply_handed_out_but_never_settled_comes_back_marked_as_retaken(tmp_path):
+    """As after a SIGKILL mid-send: the next process sends it again and counts it."""
+    sealer = Sealer(tmp_path / "keys")
+    before = SqliteOutbox(tmp_path / "outbox.sqlite3", sealer)
+    before.commit(1, [Outgoing(CHAT, "first"), Outgoing(CHAT, "second")])
+    assert [(item.reply.html, item.retaken) for item in before.due(time.time(), 10)] == [("first", False)]
+    before.close()
+    after = SqliteOutbox(tmp_path / "outbox.sqlite3", sealer)
+    head = after.due(time.time(), 10)
+    assert [(item.reply.html, item.retaken) for item in head] == [("first", True)]
+    after.sent(head[0])
+    assert [(item.reply.html, item.retaken) for item in after.due(time.time(), 10)] == [("second", False)]

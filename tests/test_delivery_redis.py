@@ -127,3 +127,12 @@ def test_the_sending_budget_is_shared_by_processes(run, client):
         return time.monotonic() - started
 
     assert run(scenario()) >= 1.5, "15 sends at 5 a second between both take at least 2 seconds' slots"
+
+
+def test_a_reply_whose_sender_died_mid_send_comes_back_marked_as_retaken(redis_url, client, tmp_path):
+    sealer = Sealer(tmp_path / "keys")
+    dying, survivor = RedisOutbox(redis_url, sealer, lease=0.2), RedisOutbox(redis_url, sealer, lease=30)
+    dying.commit(7, [Outgoing(6001, "danger answer", safety=True)])
+    assert [item.retaken for item in dying.due(time.time(), 10)] == [False]
+    time.sleep(0.3)  # the claimer died; its lease ran out
+    assert [item.retaken for item in survivor.due(time.time(), 10)] == [True]

@@ -8,7 +8,6 @@ import itertools
 from pathlib import Path
 from typing import Dict, List
 
-import pytest
 
 from bot.telegram.render import to_html
 from tests.bot_process import BotProcess, bot_environment

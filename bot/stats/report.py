@@ -148,7 +148,8 @@ def build_report(
     ranked, total = _ranked(sends, threshold)
     report.tables.append(Table("delivery", "Replies Telegram did not take at once", ["Problem", "Replies"], ranked, total,
                                note="reply_delayed: still waiting after 5 tries (kept and retried); unknown_resent /"
-                                    " unknown_not_resent: a send timed out after it left; undeliverable: refused."))
+                                    " unknown_not_resent: a send timed out after it left; resent_after_restart: a send"
+                                    " cut off by a crash or stop, sent again; undeliverable: refused."))
 
     _hide_the_grand_total_everywhere(report)
     outcome = dict((label, cells[0]) for label, cells in report.table("outcome").rows)

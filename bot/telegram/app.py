@@ -12,10 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from string import Template
 from typing import Callable, Optional
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import BotCommand, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -30,7 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.assistant import Button, Response
+from bot.assistant import Button
 from bot.conversation import Conversations
 from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
@@ -38,7 +37,7 @@ from bot.telegram import interface as ui
 from bot.telegram import service
 from bot.telegram.delivery import CONCURRENT_SENDS
 from bot.telegram.outbox import Outgoing
-from bot.telegram.render import MAX_CALLBACK_BYTES, keyboard, split_message, to_html
+from bot.telegram.render import GLOSSARY_PAGE, MAX_CALLBACK_BYTES, glossary_page, keyboard, split_message, to_html
 from bot.training.generate import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram.staff import GROUP, STAFF_IDS, stats_handler
 
@@ -47,7 +46,6 @@ logger = logging.getLogger(__name__)
 CHANNEL = ui.CHANNEL
 CONVERSATIONS = "conversations"
 COMMAND_INTENTS = ui.COMMANDS
-GLOSSARY_PAGE = "g:"
 PAGE_PATTERN = re.compile(r"^g:([1-9][0-9]{0,3})$")
 # Bot API timeouts (seconds); the read timeout is REDHEART_SEND_TIMEOUT (delivery.py says
 # what a timeout means for the reply).
@@ -86,30 +84,6 @@ async def send_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
             chat.id, to_html(part), markup.to_dict() if markup else None,
             safety or service.names_emergency(context.application, part),
         ))
-
-
-def glossary_page(response: Response, page: int) -> tuple[str, InlineKeyboardMarkup, int]:
-    """One page of the A to Z: term buttons two to a row, then Previous / Next."""
-    buttons = response.buttons
-    pages = max(1, -(-len(buttons) // ui.GLOSSARY_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    shown = buttons[(page - 1) * ui.GLOSSARY_PAGE_SIZE : page * ui.GLOSSARY_PAGE_SIZE]
-    rows = [
-        [InlineKeyboardButton(b.title, callback_data=b.payload) for b in shown[i : i + 2]]
-        for i in range(0, len(shown), 2)
-    ]
-    paging = response.custom.get("paging") or {}
-    text = response.text
-    if pages > 1:
-        nav = []
-        if page > 1:
-            nav.append(InlineKeyboardButton(paging.get("previous", "<"), callback_data=f"{GLOSSARY_PAGE}{page - 1}"))
-        if page < pages:
-            nav.append(InlineKeyboardButton(paging.get("next", ">"), callback_data=f"{GLOSSARY_PAGE}{page + 1}"))
-        rows.append(nav)
-        position = Template(paging.get("page", "$page/$pages")).safe_substitute(page=page, pages=pages)
-        text = f"{text}\n\n{position}"
-    return text, InlineKeyboardMarkup(rows), page
 
 
 async def answer(

@@ -14,8 +14,13 @@ send holds up only its own chat). What a failed send means decides what happens 
   delivered it. A safety answer is sent again (a possible duplicate beats a possible loss,
   counted as "unknown_resent"); any other reply is not (a duplicate of a glossary card is
   worse than the small risk it never arrived, counted as "unknown_not_resent").
+  A reply that timed out and was not sent again may still arrive late: the chat's next
+  reply waits SETTLE_SECONDS so that it does not overtake it.
 - 400 and 403 (chat gone, bot blocked, reply refused): it can never be sent; it leaves the
   queue, counted as "undeliverable".
+- A reply handed out before a crash (or a stop) and never settled may have been delivered:
+  it is sent again whatever its kind, since nothing says it left, counted as
+  "resent_after_restart".
 
 Counts go to the statistics through `count(name)`; they carry no text and no chat.
 """
@@ -43,6 +48,7 @@ DELAYED_AFTER = 5
 CONCURRENT_SENDS = 32
 # How often the queue is looked at when nothing wakes the dispatcher (postponed replies).
 POLL_SECONDS = 0.5
+SETTLE_SECONDS = 5.0
 
 
 class Verdict(enum.Enum):
@@ -128,8 +134,12 @@ class Dispatcher:
 
     async def _deliver(self, item: Queued) -> None:
         try:
+            if item.retaken:
+                self.count("resent_after_restart")
             verdict, wait = await self._send(item)
             self._settle(item, verdict, wait)
+            if verdict is Verdict.UNKNOWN and not item.reply.safety:
+                await asyncio.sleep(SETTLE_SECONDS)  # the chat stays busy: its late reply lands first
         except Exception:
             logger.exception("Could not settle a queued reply")
         finally:

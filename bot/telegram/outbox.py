@@ -55,6 +55,9 @@ class Queued:
     chat_key: str
     reply: Outgoing
     attempts: int
+    # Handed out before and never settled: its sender died (or was stopped) mid-send, so
+    # Telegram may have it already. It is sent again, and counted as a possible duplicate.
+    retaken: bool = False
 
 
 class Outbox(Protocol):
@@ -83,7 +86,8 @@ CREATE TABLE IF NOT EXISTS replies (
     chat_key TEXT NOT NULL,
     sealed BLOB NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    not_before REAL NOT NULL DEFAULT 0
+    not_before REAL NOT NULL DEFAULT 0,
+    in_flight INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS replies_by_chat ON replies (chat_key, seq);
 CREATE TABLE IF NOT EXISTS processed (update_id INTEGER PRIMARY KEY, at REAL NOT NULL);
@@ -136,14 +140,16 @@ class SqliteOutbox:
     def due(self, now: float, limit: int, busy: Sequence[str] = ()) -> List[Queued]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT r.seq, r.chat_key, r.sealed, r.attempts FROM replies r"
+                "SELECT r.seq, r.chat_key, r.sealed, r.attempts, r.in_flight FROM replies r"
                 " JOIN (SELECT chat_key, MIN(seq) AS head FROM replies GROUP BY chat_key) h ON r.seq = h.head"
                 " WHERE r.not_before <= ? ORDER BY r.seq",
                 (now,),
             ).fetchall()
-        skip = set(busy)
-        fresh = [row for row in rows if row[1] not in skip][:limit]
-        return [Queued(seq, key, Outgoing.unsealed(self.sealer, sealed), attempts) for seq, key, sealed, attempts in fresh]
+            skip = set(busy)
+            fresh = [row for row in rows if row[1] not in skip][:limit]
+            self._db.executemany("UPDATE replies SET in_flight = 1 WHERE seq = ?", [(row[0],) for row in fresh])
+        return [Queued(seq, key, Outgoing.unsealed(self.sealer, sealed), attempts, bool(in_flight))
+                for seq, key, sealed, attempts, in_flight in fresh]
 
     def sent(self, item: Queued) -> None:
         with self._lock:
@@ -152,7 +158,8 @@ class SqliteOutbox:
     def postpone(self, item: Queued, not_before: float) -> None:
         with self._lock:
             self._db.execute(
-                "UPDATE replies SET attempts = attempts + 1, not_before = ? WHERE seq = ?", (not_before, item.seq)
+                "UPDATE replies SET attempts = attempts + 1, not_before = ?, in_flight = 0 WHERE seq = ?",
+                (not_before, item.seq),
             )
 
     def waiting(self) -> int:

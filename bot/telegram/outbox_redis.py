@@ -6,8 +6,9 @@ Layout, under the prefix rh:
 - due               a sorted set: chat key -> when its first reply may be sent.
 
 Every change is one Lua script, so it is atomic. Taking a chat's first reply (claim) moves
-the chat's time `lease` seconds ahead: no other process takes that chat meanwhile, and if the
-taker dies before settling the reply, the chat falls due again when the lease runs out.
+the chat's time `lease` seconds ahead and marks the reply claimed: no other process takes
+that chat meanwhile, and if the taker dies before settling the reply, the chat falls due
+again when the lease runs out and the reply comes back marked as retaken.
 """
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ for _, chat in ipairs(chats) do
   local head = redis.call('LINDEX', p .. 'chat:' .. chat, 0)
   if head then
     redis.call('ZADD', p .. 'due', tonumber(ARGV[1]) + tonumber(ARGV[2]), chat)
+    local item = cjson.decode(head)
+    item.claimed = (item.claimed or 0) + 1
+    redis.call('LSET', p .. 'chat:' .. chat, 0, cjson.encode(item))
     table.insert(out, chat)
     table.insert(out, head)
   else
@@ -68,6 +72,7 @@ if head then
   local item = cjson.decode(head)
   if item.seq == tonumber(ARGV[2]) then
     item.attempts = item.attempts + 1
+    item.claimed = 0
     redis.call('LSET', key, 0, cjson.encode(item))
   end
 end
@@ -112,7 +117,8 @@ class RedisOutbox:
         for chat, head in zip(flat[::2], flat[1::2]):
             item = json.loads(head)
             reply = Outgoing.unsealed(self.sealer, item["sealed"].encode("ascii"))
-            items.append(Queued(int(item["seq"]), chat.decode(), reply, int(item["attempts"])))
+            # `head` is the item as it was before this claim: claimed means a claimer died.
+            items.append(Queued(int(item["seq"]), chat.decode(), reply, int(item["attempts"]), bool(item.get("claimed"))))
         return items
 
     def sent(self, item: Queued) -> None:
