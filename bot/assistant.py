@@ -9,9 +9,12 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from bot import paths
+from bot.content.load import load_content
+from bot.content.schema import DEFAULT_LANGUAGE
+from bot.replies.catalogue import Catalogue
 
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -51,6 +54,8 @@ class Turn:
     confidence: float
     responses: List[Response]
     actions: List[str]
+    # The language the reply was given in (the conversation's `language` slot).
+    language: str = "en"
 
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -70,26 +75,34 @@ def _collector() -> Any:
 
 
 class Assistant:
-    """A loaded Rasa model with the project's private tracker store."""
+    """A loaded Rasa model with the project's private tracker store and the replies of content/."""
 
-    def __init__(self, agent: Any) -> None:
+    def __init__(self, agent: Any, catalogue: Catalogue) -> None:
         self.agent = agent
+        self.catalogue = catalogue
 
     @classmethod
-    def load(cls, model_path: Path = paths.MODEL_FILE, idle_seconds: float = 3600.0, tracker_store: Any = None) -> "Assistant":
+    def load(
+        cls, model_path: Path = paths.MODEL_FILE, idle_seconds: float = 3600.0, content_dir: Path = paths.CONTENT_DIR,
+        tracker_store: Any = None,
+    ) -> "Assistant":
         if not Path(model_path).exists():
             raise FileNotFoundError(f"No trained model at {model_path}: run `redheart train` first.")
         quiet_rasa_logging()
         from rasa.core.agent import Agent
 
+        from bot.graph_runner import SequentialGraphRunner
+        from bot.replies.generator import ContentReplies
         from bot.tracker_store import PrivateTrackerStore
 
-        from bot.graph_runner import SequentialGraphRunner
-
+        catalogue = Catalogue(load_content(content_dir))
         # Another store (bot/redis_state.py, for several processes) wraps the same redaction.
-        agent = Agent.load(str(model_path), tracker_store=tracker_store or PrivateTrackerStore(idle_seconds=idle_seconds))
+        agent = Agent.load(
+            str(model_path), generator=ContentReplies(catalogue),
+            tracker_store=tracker_store or PrivateTrackerStore(idle_seconds=idle_seconds),
+        )
         agent.processor.graph_runner = SequentialGraphRunner(agent.processor.graph_runner)
-        return cls(agent)
+        return cls(agent, catalogue)
 
     def slot_values(self, slot: str) -> List[str]:
         """The values a categorical slot of the model can take (languages, countries)."""
@@ -103,8 +116,8 @@ class Assistant:
         # Agent wraps the store in a FailSafeTrackerStore.
         return self.agent.tracker_store._tracker_store
 
-    async def respond(self, conversation_id: str, text: str, slots: Dict[str, str]) -> Turn:
-        """Handle one message of one conversation with the given language and country."""
+    async def respond(self, conversation_id: str, text: str, slots: Dict[str, Optional[str]]) -> Turn:
+        """Handle one message of one conversation; a slot given as None keeps its value."""
         from rasa.core.channels.channel import UserMessage
         from rasa.shared.core.events import SlotSet
 
@@ -112,7 +125,7 @@ class Assistant:
         channel = _collector()
         async with self.agent.lock_store.lock(conversation_id):
             tracker = await processor.fetch_tracker_and_update_session(conversation_id, channel)
-            changed = [SlotSet(k, v) for k, v in slots.items() if tracker.get_slot(k) != v]
+            changed = [SlotSet(k, v) for k, v in slots.items() if v is not None and tracker.get_slot(k) != v]
             if changed:
                 tracker.update_with_events(changed, self.agent.domain)
                 await processor.save_tracker(tracker)
@@ -122,8 +135,9 @@ class Assistant:
             intent = (parse.get("intent") or {}).get("name") or ""
             confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
             actions = _actions_since_last_message(tracker)
+            language = str(tracker.get_slot("language") or DEFAULT_LANGUAGE)
         responses = _responses(channel.messages, parse.get("intent_ranking") or [])
-        return Turn(intent=intent, confidence=confidence, responses=responses, actions=actions)
+        return Turn(intent=intent, confidence=confidence, responses=responses, actions=actions, language=language)
 
 
 def _actions_since_last_message(tracker: Any) -> List[str]:

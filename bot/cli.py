@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import List, Optional, Sequence
 
 from bot.settings import Settings
@@ -13,7 +15,7 @@ from bot.settings import Settings
 def _train(args: argparse.Namespace) -> int:
     from bot.training.train import train
 
-    train(force=args.force)
+    train(force=args.force, verbose=args.verbose)
     return 0
 
 
@@ -39,7 +41,59 @@ def _content_check(args: argparse.Namespace) -> int:
         f"content/ is fine: {len(content.terms)} terms, {len(content.topics)} topics, "
         f"{len(content.helplines)} helplines in {len(content.countries)} countries and {INTERNATIONAL}."
     )
+    from bot.content.translations import ContentTree
+
+    tree = ContentTree(args.directory or paths.CONTENT_DIR)
+    for language in content.languages:
+        if language != "en":
+            counts = tree.counts(language)
+            total = sum(counts.values())
+            print(
+                f"{content.languages[language]} ({language}): {total - counts['missing']} of {total} texts translated, "
+                f"{counts['reviewed']} reviewed by a native speaker, {counts['draft']} still drafts"
+            )
     return 0
+
+
+def _content_export(args: argparse.Namespace) -> int:
+    from bot import paths
+    from bot.content.translations import ContentTree, export
+
+    tree = ContentTree(args.directory or paths.CONTENT_DIR)
+    if args.file == "-":
+        rows = export(tree, args.language, sys.stdout)
+    else:
+        # A byte-order mark lets spreadsheet programs read Bengali as UTF-8.
+        with open(args.file, "w", encoding="utf-8-sig", newline="") as out:
+            rows = export(tree, args.language, out)
+        print(f"{rows} texts written to {args.file}: fill in the '{args.language}' column, then `redheart content import`.")
+    return 0
+
+
+def _content_import(args: argparse.Namespace) -> int:
+    import csv
+
+    from bot import paths
+    from bot.content.load import ContentError, load_content
+    from bot.content.translations import ContentTree, import_rows
+
+    directory = args.directory or paths.CONTENT_DIR
+    tree = ContentTree(directory)
+    with open(args.file, encoding="utf-8-sig", newline="") as source:
+        taken, problems = import_rows(tree, csv.DictReader(source), reviewed=not args.draft)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    tree.write()
+    try:
+        load_content(directory)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("content/ has problems after the import: fix them, or undo the change with git.", file=sys.stderr)
+        return 1
+    state = "as drafts" if args.draft else "and marked reviewed"
+    print(f"{taken} texts taken {state}; {len(problems)} rows left out.")
+    return 1 if problems else 0
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -101,7 +155,7 @@ def _ask(args: argparse.Namespace) -> int:
     async def ask_all() -> None:
         for number, question in enumerate(questions):
             reply = await conversations.handle(
-                "ask", f"ask-{number}", question, language=args.language, country=args.country
+                "ask", f"ask-{number}", question, language=args.language, country=args.country, force_language=True
             )
             print(_reply_json(question, reply) if args.json or args.text is None else _reply_plain(reply), flush=True)
 
@@ -119,14 +173,17 @@ def _date(value: str):
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from bot.evaluation import evaluate, format_report, load_heldout, report_json
+    from bot import paths
+    from bot.evaluation.overview import format_overview, overview_json, run_overview
     from bot.runtime import open_conversations
 
     # Like `ask`: the same entry point, nothing written to the stats store.
     conversations = open_conversations(Settings.from_env(), with_stats=False)
-    examples = load_heldout(args.heldout) if args.heldout else load_heldout()
-    report = evaluate(conversations, examples, top=args.top)
-    print(report_json(report) if args.json else format_report(report))
+    content = conversations.assistant.catalogue.content
+    # The baseline trains on what the model was trained on: the hand-written and generated data.
+    data = [paths.NLU_DATA_DIR, paths.BUILD_DIR / "data"]
+    results = run_overview(conversations, content, data, heldout=args.heldout, top=args.top)
+    print(json.dumps(overview_json(results), ensure_ascii=False, indent=2) if args.json else format_overview(results))
     return 0
 
 
@@ -142,94 +199,137 @@ def _test_stories(args: argparse.Namespace) -> int:
     return run_story_tests()
 
 
-def _stats(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _open_output(target: str):
+    """A file to write, or standard output for "-"."""
+    if target == "-":
+        return contextlib.nullcontext(sys.stdout)
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    return open(target, "w", newline="", encoding="utf-8")
 
+
+def _stats(args: argparse.Namespace) -> int:
     from bot.stats.config import StatsSettings
-    from bot.stats.report import build_report, to_html, to_text, write_csv
+    from bot.stats.names import Names
+    from bot.stats.render import to_text, write_csv
+    from bot.stats.report import build_report
     from bot.stats.store import StatsStore
 
     threshold = StatsSettings.from_env().suppression_threshold
+    names = Names.load(args.language)
     store = StatsStore(Settings.from_env().database_url)
     try:
-        report = build_report(store, since=args.since, until=args.until, by=args.by, threshold=threshold)
+        report = build_report(store, names, since=args.since, until=args.until, by=args.by, threshold=threshold)
     finally:
         store.close()
-    print(to_text(report), end="")
+    # A report written to standard output is the whole output; notes go to standard error.
+    to_stdout = "-" in (args.csv, args.html)
+    notes = sys.stderr if to_stdout else sys.stdout
+    if not to_stdout:
+        print(to_text(report), end="")
     if args.csv:
-        write_csv(report, Path(args.csv))
-        print(f"CSV written to {args.csv}")
+        with _open_output(args.csv) as handle:
+            write_csv(report, handle)
+        if args.csv != "-":
+            print(f"CSV: {args.csv}", file=notes)
     if args.png or args.html:
         from bot.stats.charts import charts
+        from bot.stats.html_page import to_html
 
         images = charts(report)
         if args.png:
             folder = Path(args.png)
             folder.mkdir(parents=True, exist_ok=True)
-            for name, png in images.items():
-                (folder / f"{name}.png").write_bytes(png)
-            print(f"{len(images)} chart(s) written to {folder}")
+            for name, picture in images.items():
+                (folder / f"{name}.png").write_bytes(picture.png)
+            print(f"PNG: {folder} ({len(images)})", file=notes)
         if args.html:
-            Path(args.html).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.html).write_text(to_html(report, images), encoding="utf-8")
-            print(f"HTML report written to {args.html}")
+            with _open_output(args.html) as handle:
+                handle.write(to_html(report, images))
+            if args.html != "-":
+                print(f"HTML: {args.html}", file=notes)
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="redheart", description="The Red Heart Campaign's chatbot.")
     commands = main.add_subparsers(dest="command", required=True)
+    verbosity = argparse.ArgumentParser(add_help=False)
+    verbosity.add_argument("--verbose", action="store_true", help="show every library's warnings and Rasa's own output")
 
-    train = commands.add_parser("train", help="build training data from content/ and train the model")
+    def subcommand(name: str, **options) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[verbosity], **options)
+
+    train = subcommand("train", help="build training data from content/ and train the model")
     train.add_argument("--force", action="store_true", help="train even if nothing changed")
     train.set_defaults(handler=_train)
 
-    commands.add_parser("validate", help="check the training data with Rasa's validator").set_defaults(handler=_validate)
+    subcommand("validate", help="check the training data with Rasa's validator").set_defaults(handler=_validate)
 
-    content = commands.add_parser("content", help="work with content/")
+    content = subcommand("content", help="work with content/")
     content_commands = content.add_subparsers(dest="content_command", required=True)
-    check = content_commands.add_parser("check", help="check content/ for missing sources, bad numbers and more")
-    check.add_argument("--directory", type=lambda p: __import__("pathlib").Path(p), help="another content folder")
+    check = content_commands.add_parser("check", parents=[verbosity], help="check content/ for missing sources, bad numbers and more")
+    check.add_argument("--directory", type=Path, help="another content folder")
     check.set_defaults(handler=_content_check)
+    export = content_commands.add_parser("export", parents=[verbosity], help="every text beside its translation, as CSV for a reviewer")
+    export.add_argument("--language", required=True, help="the translation's language code (bn, fr, es)")
+    export.add_argument("file", help="the CSV file to write, or - for standard output")
+    export.add_argument("--directory", type=Path, help="another content folder")
+    export.set_defaults(handler=_content_export)
+    take = content_commands.add_parser("import", parents=[verbosity], help="take a reviewed CSV back into content/ and mark its texts reviewed")
+    take.add_argument("file", help="a CSV written by `redheart content export`, with the translation column filled in")
+    take.add_argument("--draft", action="store_true", help="take the texts as drafts (a translator's), not reviewed")
+    take.add_argument("--directory", type=Path, help="another content folder")
+    take.set_defaults(handler=_content_import)
 
     for name, handler, description in (
         ("chat", _chat, "a conversation in the terminal"),
         ("ask", _ask, "the bot's reply to one question (or one per line of standard input)"),
     ):
-        command = commands.add_parser(name, help=description)
-        command.add_argument("--language", help="the user's language code, as Telegram sends it (default en)")
+        command = subcommand(name, help=description)
+        command.add_argument(
+            "--language",
+            help="answer in this language (bn, fr, es, en); `chat` starts in it and then follows what you write"
+            if name == "chat"
+            else "answer in this language (bn, fr, es, en), whatever the question's language",
+        )
         command.add_argument("--country", help="the user's country code (default BD)")
         command.set_defaults(handler=handler)
         if name == "ask":
             command.add_argument("--json", action="store_true", help="print one JSON object per question")
             command.add_argument("text", nargs="?", help="the question; without it, one per line from standard input")
 
-    commands.add_parser("run", help="run on Telegram (a terminal chat when no token is set)").set_defaults(handler=_run)
-    stats = commands.add_parser("stats", help="usage counts from the stats store (small counts hidden)")
+    subcommand("run", help="run on Telegram (a terminal chat when no token is set)").set_defaults(handler=_run)
+    stats = subcommand("stats", help="usage counts from the stats store (small counts hidden)")
     stats.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (default: the first record)")
     stats.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (default: today)")
     stats.add_argument("--by", choices=("day", "week", "month"), default="day", help="period of the time table")
-    stats.add_argument("--csv", metavar="FILE", help="also write the report as CSV")
+    stats.add_argument("--csv", metavar="FILE", help="also write the report as CSV (- for standard output)")
     stats.add_argument("--png", metavar="DIR", help="also write charts as PNG files into DIR")
-    stats.add_argument("--html", metavar="FILE", help="also write one self-contained HTML page with the charts")
+    stats.add_argument("--html", metavar="FILE", help="also write one self-contained HTML page with the charts (- for standard output)")
+    stats.add_argument("--language", default="en", help="the report's language, where content/ has it (default en)")
     stats.set_defaults(handler=_stats)
 
-    evaluate = commands.add_parser("evaluate", help="accuracy on the held-out questions (tests/data/heldout.yml)")
+    evaluate = subcommand(
+        "evaluate", help="held-out questions and safety messages (tests/data/heldout*.yml, safety_heldout*.yml), per script"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    evaluate.add_argument("--heldout", type=lambda p: __import__("pathlib").Path(p), help="another held-out file")
+    evaluate.add_argument("--heldout", type=Path, help="another held-out file")
     evaluate.add_argument("--top", type=int, default=10, help="how many confused pairs to show (default 10)")
     evaluate.set_defaults(handler=_evaluate)
 
-    crossvalidate = commands.add_parser("crossvalidate", help="Rasa's NLU cross-validation on the built training data")
+    crossvalidate = subcommand("crossvalidate", help="Rasa's NLU cross-validation on the built training data")
     crossvalidate.add_argument("--folds", type=int, default=3, help="number of folds (default 3)")
     crossvalidate.set_defaults(handler=_crossvalidate)
 
-    commands.add_parser(
+    subcommand(
         "test-stories", help="Rasa's story tests (tests/test_stories.yml) against the trained model"
     ).set_defaults(handler=_test_stories)
     return main
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from bot.logs import quiet_third_party
+
     args = parser().parse_args(argv)
+    quiet_third_party(verbose=args.verbose)
     return int(args.handler(args) or 0)

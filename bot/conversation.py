@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from bot.assistant import Assistant, Turn
+from bot.language import Detection, detect, language_of_variant, served_language
 from bot.pseudonyms import ConversationIds, DailyPseudonyms
 from bot.stats.events import UsageEvent, hour_of, kind_of, outcome_of
 from bot.stats.store import StatsStore
@@ -43,6 +44,13 @@ def clean_text(text: Optional[str]) -> Optional[str]:
     return cleaned
 
 
+def _counted_language(detection: Detection, served: str) -> str:
+    """What the statistics count: the language served, with romanised Bengali apart."""
+    if detection.variant is not None and language_of_variant(detection.variant) == served:
+        return detection.variant
+    return served
+
+
 @dataclass(frozen=True)
 class Reply:
     """A turn plus the language the user was served in (for `ask --json`)."""
@@ -62,7 +70,7 @@ class Conversations:
     ) -> None:
         self.assistant = assistant
         self.conversation_ids = conversation_ids
-        self.languages = assistant.slot_values("language")
+        self.languages = frozenset(assistant.slot_values("language"))
         # Rasa keeps a categorical slot's values in lower case; country codes are upper case.
         self.countries = [code.upper() for code in assistant.slot_values("country")]
         self.intents = frozenset(assistant.agent.domain.intents)
@@ -77,20 +85,27 @@ class Conversations:
         text: Optional[str],
         language: Optional[str] = None,
         country: Optional[str] = None,
+        force_language: bool = False,
     ) -> Reply:
-        """Answer one message from `chat` (a channel's own id for the conversation)."""
-        user_language = language_code(language)
+        """Answer one message from `chat` (a channel's own id for the conversation).
+
+        `language` is the caller's preference (the /language choice or Telegram's language);
+        the message's own language comes first unless `force_language`. Without either, the
+        conversation keeps the language it had.
+        """
+        message = self._readable(text)
+        detection = detect(message)
+        preferred = language_code(language) if language else None
         user_country = (country or DEFAULT_COUNTRY).upper()
         slots = {
-            "language": user_language if user_language in self.languages else DEFAULT_LANGUAGE,
+            "language": served_language(detection, preferred, self.languages, forced=force_language),
             "country": user_country if user_country in self.countries else DEFAULT_COUNTRY,
         }
         identity = f"{channel}:{chat}"
-        message = self._readable(text)
         turn = await self.assistant.respond(self.conversation_ids(identity), message, slots)
         if self.stats is not None:
-            self._record(channel, identity, user_language, slots["country"], turn)
-        return Reply(language=user_language, turn=turn)
+            self._record(channel, identity, _counted_language(detection, turn.language), slots["country"], turn)
+        return Reply(language=turn.language, turn=turn)
 
     def _readable(self, text: Optional[str]) -> str:
         """What to send the model: text, a button's intent, or the not-text marker.

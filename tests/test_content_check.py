@@ -61,7 +61,7 @@ BROKEN = [
      "helplines.yml: fr_3018: 'http://www.3018.fr/' is not a web address"),
     ("helplines.yml", "    hours: not_stated\n", "", "helplines.yml: bd_pcsw: missing 'hours'"),
     ("helplines.yml", "    report_online: [fr_pharos, fr_3018]\n", "", "helplines.yml: country FR: missing 'report_online'"),
-    ("helplines.yml", "    mentions: {en: [france, paris]}", "    mentions: {en: [France]}",
+    ("helplines.yml", "      en: [france, paris]", "      en: [France]",
      "helplines.yml: country FR: 'mentions' must give lists of lower-case words per language, like {en: [france]}"),
     ("guidance.yml", "Report and get help:\n\n        {report_online}", "Report and get help:\n\n        {report_onlin}",
      "guidance.yml: sexual_extortion: 'report_route' in 'en' has unknown placeholder {report_onlin}"),
@@ -72,6 +72,12 @@ BROKEN = [
      "guidance.yml: grooming_signs: 'title' is missing in English (en)"),
     ("campaign.yml", "  sources:\n    - title: Centre for Women and Children Studies (CWCS)\n      url: https://www.cwcsbd.org/\n"
      "    - title: HEROES project\n      url: https://heroes-fct.eu/\n", "", "campaign.yml: campaign: missing source"),
+    # The reports' labels.
+    ("reports.yml", "  asked_back: {en:", "  asked_bak: {en:", "reports.yml: outcomes.asked_back: missing: the reports need it"),
+    ("reports.yml", "  term: {en: Terms, bn: পরিভাষা}", "  term: {bn: পরিভাষা}", "reports.yml: kinds.term: 'term' is missing in English (en)"),
+    ("reports.yml", '  only_one: {en: "{name} only ({count})."}', '  only_one: {en: "{name} only ({count}).", bn: "{name}"}',
+     "reports.yml: text.only_one: 'bn' must hold the same {placeholders} as English"),
+    ("reports.yml", "\nkinds:\n", "\ncolours:\n  red: {en: Red}\nkinds:\n", "reports.yml: colours: unknown section"),
 ]
 
 

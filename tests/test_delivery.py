@@ -7,6 +7,7 @@ import time
 
 import httpx
 
+from bot.stats.names import Names
 from bot.stats.report import build_report
 from bot.telegram import service
 from bot.telegram.app import build_application
@@ -35,8 +36,8 @@ def scenario(run, api, conversations, tmp_path, body, **settings):
 
 def counted(conversations):
     """The delivery problems the statistics report shows."""
-    delivery = build_report(conversations.stats).table("delivery")
-    return [(label, cells[0].value) for label, cells in delivery.rows]
+    delivery = build_report(conversations.stats, Names.load()).table("delivery")
+    return [(row.id, row.cells[0].value) for row in delivery.rows]
 
 
 def texts(api, chat=CHAT):

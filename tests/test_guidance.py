@@ -135,16 +135,22 @@ def test_a_term_question_still_gets_the_term_not_the_topic(run, conversations):
 
 
 def test_asking_back_offers_topics_by_their_titles(assistant):
-    from bot.training.generate import ResponseBuilder
+    from bot.replies.cards import Cards
 
-    labels = ResponseBuilder(CONTENT).item_labels("en")
+    labels = Cards(CONTENT).item_labels("en")
     assert labels["topic_sexual_extortion"] == TOPICS["sexual_extortion"]
     assert labels["campaign"] == CONTENT.campaign.title.texts["en"]
 
 
-def test_every_answer_fits_in_one_telegram_message():
-    from bot.training.generate import build_domain
+def test_every_answer_fits_in_one_telegram_message_in_every_language_and_country():
+    from bot.replies.catalogue import Catalogue
 
-    responses = build_domain(CONTENT)["responses"]
-    too_long = {name: len(v["text"]) for name, variations in responses.items() for v in variations if len(v["text"]) > 4096}
+    catalogue = Catalogue(CONTENT)
+    too_long = {
+        (name, language, country): len(reply["text"])
+        for name in catalogue.responses
+        for language in CONTENT.languages
+        for country in CONTENT.countries
+        if len((reply := catalogue.render(name, catalogue.audience(language, country)))["text"]) > 4096
+    }
     assert not too_long

@@ -50,7 +50,7 @@ def test_a_full_buffer_drops_counts_and_reports_what_it_dropped(tmp_path: Path, 
 
     monkeypatch.setenv("REDHEART_DATABASE_URL", url)
     assert main(["stats"]) == 0
-    assert "Events dropped (store unreachable, buffer full): 3" in capsys.readouterr().out
+    assert "Messages not counted (the statistics store was unreachable and the waiting list full): 3" in capsys.readouterr().out
 
 
 def test_record_never_raises_and_nonsense_never_blocks_the_events_behind_it(tmp_path: Path):

@@ -47,7 +47,7 @@ def test_staff_get_a_summary_and_a_chart(run, telegram):
 
     telegram.message(STAFF, "/stats")
     summary = run(telegram.wait_for("sendMessage", chat_id=STAFF))[0]["text"]
-    assert "Messages: 6" in summary and "Helpline answers: 0" in summary
+    assert "Messages handled: 6" in summary and "Helplines: 0" in summary and "Grooming" not in summary
     photo = run(telegram.wait_for("sendPhoto", chat_id=STAFF))[0]
     assert photo["photo"].startswith(b"\x89PNG")
     assert "last 30 days" in photo["caption"]

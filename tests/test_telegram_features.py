@@ -105,11 +105,17 @@ def test_language_menu_sets_the_language_slot(run, polling, recorded_conversatio
     run(polling.wait_for("sendMessage", count=2, chat_id=CHAT))
     tracker = run(recorded_conversations.assistant.tracker_store.retrieve(ui.conversation_id(recorded_conversations, CHAT)))
     assert tracker.get_slot("language") == "bn"
-    # The choice is kept for the next message, whatever Telegram's language_code says.
-    polling.message(CHAT, "what is grooming", language="en")
+    # A message that does not show its language keeps the choice, whatever Telegram's
+    # language_code says ...
+    polling.message(CHAT, "grooming", language="en")
     run(polling.wait_for("sendMessage", count=3, chat_id=CHAT))
     tracker = run(recorded_conversations.assistant.tracker_store.retrieve(ui.conversation_id(recorded_conversations, CHAT)))
     assert tracker.get_slot("language") == "bn"
+    # ... and a message written in English is answered in English.
+    polling.message(CHAT, "what is grooming", language="bn")
+    run(polling.wait_for("sendMessage", count=4, chat_id=CHAT))
+    tracker = run(recorded_conversations.assistant.tracker_store.retrieve(ui.conversation_id(recorded_conversations, CHAT)))
+    assert tracker.get_slot("language") == "en"
 
 
 def test_country_menu_offers_the_models_countries_and_shows_their_helplines(run, polling, recorded_conversations):

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-import yaml
-
+from bot.content.reader import LANGUAGE_PATTERN, URL_PATTERN, ContentError, Problem, Reader, read_yaml
+from bot.content.reports import load_reports
 from bot.content.schema import (
-    COUNTRY_PLACEHOLDERS,
     DEFAULT_LANGUAGE,
     PHRASE_KINDS,
     INTERNATIONAL,
@@ -22,23 +20,16 @@ from bot.content.schema import (
     Helpline,
     International,
     Localized,
-    Source,
     Term,
     Topic,
 )
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 # Numbers as dialled: optional +, then 3 to 15 digits with single spaces or hyphens between.
 PHONE_PATTERN = re.compile(r"^\+?\d(?:[ -]?\d){2,14}$")
-# Web addresses (sources and web contacts) are full https addresses.
-URL_PATTERN = re.compile(r"^https://[^\s/]+\.[^\s]+$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 COUNTRY_CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
-PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 # A definition a worried parent reads at a glance: about 80 words, with a little leeway.
 MAX_DEFINITION_WORDS = 90
-HELPLINE_PLACEHOLDER = re.compile(r"^helpline\[(\w+)\]$")
 # Written for hours or cost when the source does not state them.
 NOT_STATED = "not_stated"
 
@@ -51,141 +42,9 @@ TOPIC_KEYS = {"id", "title", "answer", "report_route", "helplines", "sources"}
 CAMPAIGN_KEYS = {"title", "answer", "sources"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    entry: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.entry}: {self.message}"
-
-
-class ContentError(Exception):
-    """content/ has problems; each names its file, entry and fault."""
-
-    def __init__(self, problems: List[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class _Reader:
-    """Collects problems while turning one YAML file's entries into content objects."""
-
-    def __init__(self, path: Path, problems: List[Problem]) -> None:
-        self.file = path.name
-        self.problems = problems
-
-    def problem(self, entry: str, message: str) -> None:
-        self.problems.append(Problem(self.file, entry, message))
-
-    def keys(self, entry: str, data: Dict[str, Any], allowed: Iterable[str]) -> None:
-        for key in sorted(set(data) - set(allowed)):
-            self.problem(entry, f"unknown key '{key}'")
-
-    def localized(self, entry: str, data: Dict[str, Any], key: str, required: bool = True) -> Optional[Localized]:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.problem(entry, f"missing '{key}'")
-            return None
-        if not isinstance(value, dict):
-            self.problem(entry, f"'{key}' must map language codes to text, like {{en: ...}}")
-            return None
-        texts: Dict[str, str] = {}
-        for language, text in value.items():
-            if not isinstance(language, str) or not LANGUAGE_PATTERN.match(language):
-                self.problem(entry, f"'{key}' has '{language}', which is not a two-letter language code")
-            elif not isinstance(text, str) or not text.strip():
-                self.problem(entry, f"'{key}' in '{language}' is empty")
-            else:
-                texts[language] = text.strip()
-        if DEFAULT_LANGUAGE not in value:
-            self.problem(entry, f"'{key}' is missing in English (en)")
-            return None
-        return Localized(texts) if DEFAULT_LANGUAGE in texts else None
-
-    def sources(self, entry: str, data: Dict[str, Any]) -> Tuple[Source, ...]:
-        raw = data.get("sources")
-        if not raw:
-            self.problem(entry, "missing source: every fact needs the source it comes from")
-            return ()
-        found = []
-        for item in raw:
-            if not isinstance(item, dict) or not item.get("title") or not item.get("url"):
-                self.problem(entry, "each source needs a title and a url")
-            elif not URL_PATTERN.match(str(item["url"])):
-                self.problem(entry, f"source url '{item['url']}' is not a web address")
-            else:
-                found.append(Source(str(item["title"]), str(item["url"])))
-        return tuple(found)
-
-    def placeholders(self, entry: str, key: str, text: Optional[Localized], helplines: Iterable[str] = ()) -> None:
-        """Words in braces must be ones the generator fills in for the user's country, or
-        {helpline[ID]} naming an entry of helplines.yml."""
-        for language, value in (text.texts.items() if text else ()):
-            for name in PLACEHOLDER_PATTERN.findall(value):
-                named = HELPLINE_PLACEHOLDER.match(name)
-                if named and named.group(1) not in helplines:
-                    self.problem(entry, f"'{key}' in '{language}' names helpline '{named.group(1)}', which does not exist in helplines.yml")
-                elif not named and name not in COUNTRY_PLACEHOLDERS:
-                    known = ", ".join(f"{{{p}}}" for p in COUNTRY_PLACEHOLDERS)
-                    self.problem(entry, f"'{key}' in '{language}' has unknown placeholder {{{name}}}: use {known}")
-
-    def id_list(self, entry: str, data: Dict[str, Any], key: str) -> Tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.problem(entry, f"'{key}' must be a list of ids, like [bd_1098]")
-            return ()
-        return tuple(value)
-
-    def word_lists(self, entry: str, data: Dict[str, Any], key: str) -> Dict[str, Tuple[str, ...]]:
-        """An optional list of lower-case words or phrases per language."""
-        value = data.get(key) or {}
-        lists = value.items() if isinstance(value, dict) else ()
-        if not isinstance(value, dict) or not all(
-            isinstance(words, list) and all(isinstance(w, str) and w == w.lower() and w.strip() for w in words)
-            for _, words in lists
-        ):
-            self.problem(entry, f"'{key}' must give lists of lower-case words per language, like {{en: [france]}}")
-            return {}
-        return {str(language): tuple(words) for language, words in lists}
-
-    def entries(self, data: Dict[str, Any], key: str) -> List[Tuple[str, Dict[str, Any]]]:
-        """The entries listed under key, each with its id; an entry without a well-formed,
-        unique id is reported and skipped."""
-        found: Dict[str, Dict[str, Any]] = {}
-        for position, entry in enumerate(data.get(key) or [], start=1):
-            ident = entry.get("id") if isinstance(entry, dict) else None
-            if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-                self.problem(f"entry {position}", f"missing or malformed id {ident!r} (lower case letters, digits, _)")
-            elif ident in found:
-                self.problem(ident, "duplicate id")
-            else:
-                found[ident] = entry
-        return list(found.items())
-
-
-def _read_yaml(path: Path, problems: List[Problem]) -> Dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.append(Problem(path.name, "-", "file is missing"))
-        return {}
-    except yaml.YAMLError as error:
-        problems.append(Problem(path.name, "-", f"not valid YAML: {error}"))
-        return {}
-    if not isinstance(data, dict):
-        problems.append(Problem(path.name, "-", "expected a mapping at the top"))
-        return {}
-    return data
-
-
 def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
-    reader = _Reader(path, problems)
-    entries = reader.entries(_read_yaml(path, problems), "terms")
+    reader = Reader(path, problems)
+    entries = reader.entries(read_yaml(path, problems), "terms")
     for ident, raw in entries:
         reader.keys(ident, raw, TERM_KEYS)
         status = raw.get("status")
@@ -236,7 +95,7 @@ def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
                 reader.problem(term.id, f"related term '{other}' does not exist")
 
 
-def _contacts(reader: _Reader, ident: str, raw: Dict[str, Any]) -> Tuple[Contact, ...]:
+def _contacts(reader: Reader, ident: str, raw: Dict[str, Any]) -> Tuple[Contact, ...]:
     if not raw.get("contacts"):
         reader.problem(ident, "missing 'contacts'")
         return ()
@@ -261,7 +120,7 @@ def _contacts(reader: _Reader, ident: str, raw: Dict[str, Any]) -> Tuple[Contact
     return tuple(contacts)
 
 
-def _detail(reader: _Reader, ident: str, raw: Dict[str, Any], key: str, has_phone: bool) -> Tuple[bool, Optional[Localized]]:
+def _detail(reader: Reader, ident: str, raw: Dict[str, Any], key: str, has_phone: bool) -> Tuple[bool, Optional[Localized]]:
     """hours or cost: (fine, text). The text is None when the source does not state it.
 
     An entry with a phone number must give them, or say `not_stated`: a parent needs to know
@@ -282,8 +141,8 @@ def _detail(reader: _Reader, ident: str, raw: Dict[str, Any], key: str, has_phon
 
 
 def _load_helplines(path: Path, content: Content, problems: List[Problem]) -> None:
-    reader = _Reader(path, problems)
-    data = _read_yaml(path, problems)
+    reader = Reader(path, problems)
+    data = read_yaml(path, problems)
     entries = reader.entries(data, "helplines")
     seen = {ident for ident, _ in entries}
     for ident, raw in entries:
@@ -340,7 +199,7 @@ def _load_helplines(path: Path, content: Content, problems: List[Problem]) -> No
             )
 
 
-def _topic(reader: _Reader, entry: str, raw: Dict[str, Any], ident: str, allowed: Iterable[str]) -> Optional[Topic]:
+def _topic(reader: Reader, entry: str, raw: Dict[str, Any], ident: str, allowed: Iterable[str]) -> Optional[Topic]:
     """One guidance topic, or the campaign's page, checked."""
     reader.keys(entry, raw, allowed)
     title = reader.localized(entry, raw, "title")
@@ -356,8 +215,8 @@ def _topic(reader: _Reader, entry: str, raw: Dict[str, Any], ident: str, allowed
 
 
 def _load_topics(path: Path, content: Content, problems: List[Problem]) -> None:
-    reader = _Reader(path, problems)
-    for ident, raw in reader.entries(_read_yaml(path, problems), "topics"):
+    reader = Reader(path, problems)
+    for ident, raw in reader.entries(read_yaml(path, problems), "topics"):
         if "report_route" not in raw and not raw.get("helplines"):
             reader.problem(ident, "a topic must say where to get help: give 'report_route', 'helplines' or both")
         topic = _topic(reader, ident, raw, ident, TOPIC_KEYS)
@@ -366,8 +225,8 @@ def _load_topics(path: Path, content: Content, problems: List[Problem]) -> None:
 
 
 def _load_campaign(path: Path, content: Content, problems: List[Problem]) -> None:
-    reader = _Reader(path, problems)
-    raw = _read_yaml(path, problems).get("campaign")
+    reader = Reader(path, problems)
+    raw = read_yaml(path, problems).get("campaign")
     if not isinstance(raw, dict):
         reader.problem("campaign", "missing 'campaign': its title, answer and sources")
         return
@@ -375,8 +234,8 @@ def _load_campaign(path: Path, content: Content, problems: List[Problem]) -> Non
 
 
 def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None:
-    reader = _Reader(path, problems)
-    data = _read_yaml(path, problems)
+    reader = Reader(path, problems)
+    data = read_yaml(path, problems)
     for code, name in (data.get("languages") or {}).items():
         if not LANGUAGE_PATTERN.match(str(code)):
             reader.problem(f"language {code}", "not a two-letter language code")
@@ -400,8 +259,10 @@ def _load_replies(path: Path, content: Content, problems: List[Problem]) -> None
         for kind, phrases in kinds.items():
             if not phrases:
                 continue
-            if not isinstance(phrases, dict) or not isinstance(phrases.get(DEFAULT_LANGUAGE), list):
-                reader.problem(f"phrases.{intent}", "phrases must be listed per language, English (en) first")
+            # Phrases are written for each language on their own; a language may have a
+            # kind of phrase that English does not need.
+            if not isinstance(phrases, dict) or not all(isinstance(items, list) for items in phrases.values()):
+                reader.problem(f"phrases.{intent}", "phrases must be listed per language, like {en: [...], bn: [...]}")
                 continue
             by_language = {str(lang): [str(p) for p in items] for lang, items in phrases.items()}
             content.safety_phrases.setdefault(kind, {})[str(intent)] = by_language
@@ -429,8 +290,8 @@ MAX_COMMAND_DESCRIPTION = 256
 
 def _load_interface(path: Path, content: Content, problems: List[Problem]) -> None:
     """content/telegram.yml: replies and buttons like conversation.yml, plus labels and commands."""
-    reader = _Reader(path, problems)
-    data = _read_yaml(path, problems)
+    reader = Reader(path, problems)
+    data = read_yaml(path, problems)
     for key in sorted(set(data) - {"replies", "buttons", "labels", "commands"}):
         reader.problem(key, "unknown section")
     _load_replies(path, content, problems)
@@ -470,6 +331,7 @@ CONTENT_FILES = {
     "conversation.yml": _load_replies,
     "safety.yml": _load_replies,
     "telegram.yml": _load_interface,
+    "reports.yml": load_reports,
 }
 
 

@@ -147,4 +147,6 @@ class Content:
     # The Telegram front end's button labels and notes, and its menu of commands (in order).
     labels: Dict[str, Localized] = field(default_factory=dict)
     commands: Dict[str, Localized] = field(default_factory=dict)
+    # content/reports.yml: section (kinds, outcomes, items, ...) -> key -> label.
+    report_labels: Dict[str, Dict[str, Localized]] = field(default_factory=dict)
 

@@ -20,7 +20,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.safety_net import variants, normalise
+from bot.nlu.safety_net import variants
+from bot.text import words as normalise
 
 VOCABULARY_FILE = "vocabulary.json"
 UNKNOWN_WORDS_INTENT = "unknown_words"

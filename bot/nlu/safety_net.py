@@ -7,6 +7,13 @@ campaign's curated phrases (content/safety.yml, compiled into lookup tables name
 `safety_<intent>`), the message's intent becomes that safety intent with full confidence.
 Matching is on normalised words; a long word may be misspelt by one letter.
 
+Where no phrase matches, the classifier's doubt counts for safety, not against it: when a
+safety intent scores at least `recall_threshold` anywhere in the ranking, that safety answer
+is given, whatever scored higher (a danger message half-read as a guidance question still
+gets the emergency number first). The threshold was chosen on the team's own safety suite
+(tests/data/safety_messages.yml), where no ordinary question reaches it; the held-out sets
+measure it.
+
 It also holds the model to a higher bar for intents whose false positives hurt: a worried
 parent must never be refused because the classifier half-thought they asked for abuse
 material. Below `min_confidence`, such a prediction becomes nlu_fallback (the bot asks back).
@@ -14,8 +21,6 @@ material. Below `min_confidence`, such a prediction becomes nlu_fallback (the bo
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,6 +32,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.text import words as normalise
+
 FALLBACK_INTENT = "nlu_fallback"
 # Lookup tables: safety_<intent> (phrases anywhere), safety_whole_message_<intent> (the whole
 # message) and safety_unless_<intent> (phrases that cancel the intent's other matches).
@@ -36,14 +43,6 @@ UNLESS_PREFIX = "safety_unless_"
 PHRASES_FILE = "safety_phrases.json"
 # Words at least this long may differ by one edit and still match.
 FUZZY_MIN_LENGTH = 5
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def normalise(text: str) -> List[str]:
-    """Lower-case words without accents or punctuation; apostrophes join ("don't" -> "dont")."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("'", "").replace("’", ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return WORD.findall(text)
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -136,9 +135,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # Safety intents in order of precedence: the first that matches wins; and the
-        # confidence the classifier alone needs for an intent (no phrase matched).
-        return {"precedence": [], "min_confidence": {}}
+        # Safety intents in order of precedence: the first that matches wins; the
+        # confidence the classifier alone needs for an intent (no phrase matched); and the
+        # score at which a safety intent anywhere in the ranking takes over.
+        return {"precedence": [], "min_confidence": {}, "recall_threshold": None, "recall_intents": []}
 
     def __init__(self, config: Dict[Text, Any], storage: ModelStorage, resource: Resource, matcher: PhraseMatcher) -> None:
         self._config = config
@@ -178,11 +178,23 @@ class SafetyNet(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(TEXT)
             intent = self.matcher.match(text) if text and not text.startswith("/") else None
+            if intent is None and text and not text.startswith("/"):
+                intent = self._doubted_safety(message)
             if intent is not None:
                 self._route(message, intent)
             else:
                 self._hold_to_minimum(message)
         return messages
+
+    def _doubted_safety(self, message: Message) -> Optional[str]:
+        """The best-scoring safety intent, if it scores at least the recall threshold."""
+        threshold = self._config["recall_threshold"]
+        if threshold is None:
+            return None
+        intents = self._config["recall_intents"]
+        scored = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") in intents]
+        best = max(scored, key=lambda r: r.get("confidence") or 0.0, default=None)
+        return best["name"] if best and (best.get("confidence") or 0.0) >= threshold else None
 
     @staticmethod
     def _route(message: Message, intent: str) -> None:

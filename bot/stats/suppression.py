@@ -10,11 +10,15 @@ Zero is not a count of anyone and is shown.
 
 A count hidden for being small shows as "<5"; one hidden only to protect another (it may be
 large) shows as "x", so no report says "<5" of a count that is not small.
+
+The same number can stand in two tables (a kind's count in one, the total of its items in
+another). A caller that hid it in one asks for it hidden in the other with `also_hide` or
+`hide_total`, and this group's suppression then counts it among its hidden cells.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import Collection, List, Optional, Sequence
 
 
 SECONDARY = "x"
@@ -58,14 +62,17 @@ def _pinned(values: Sequence[int], hidden: Sequence[bool], primary: Sequence[boo
     return False
 
 
-def suppress(values: Sequence[int], threshold: int) -> Group:
-    """Suppress one group of counts; the result keeps the order of `values`."""
+def suppress(values: Sequence[int], threshold: int, also_hide: Collection[int] = (), hide_total: bool = False) -> Group:
+    """Suppress one group of counts; the result keeps the order of `values`.
+
+    also_hide: positions of cells hidden elsewhere, hidden here too; hide_total: the same for
+    the group's total."""
     values = [int(v) for v in values]
     total = sum(values)
     if threshold <= 1:
         return Group([Cell(v, False) for v in values], Cell(total, False))
     primary = [0 < v < threshold for v in values]
-    hidden = list(primary)
+    hidden = [p or (i in also_hide and v > 0) for i, (p, v) in enumerate(zip(primary, values))]
     if any(hidden):
         # Next-smallest visible, non-zero cells first (zeros hide nothing and reveal nothing).
         candidates = sorted((v, i) for i, v in enumerate(values) if not hidden[i] and v > 0)
@@ -74,8 +81,15 @@ def suppress(values: Sequence[int], threshold: int) -> Group:
             hidden[index] = True
         if _pinned(values, hidden, primary, threshold):
             # Even with every non-zero cell hidden the total would give one away: hide it too.
-            return Group(_cells(values, hidden, primary), Cell(total, 0 < total))
+            return Group(_cells(values, hidden, primary), _hidden_total(total, threshold))
+    if hide_total and total:
+        return Group(_cells(values, hidden, primary), _hidden_total(total, threshold))
     return Group(_cells(values, hidden, primary), Cell(total, 0 < total < threshold))
+
+
+def _hidden_total(total: int, threshold: int) -> Cell:
+    # A large total hidden to protect its cells is an "x", never "<5".
+    return Cell(total, 0 < total, secondary=total >= threshold)
 
 
 def _cells(values: Sequence[int], hidden: Sequence[bool], primary: Sequence[bool]) -> List[Cell]:

@@ -38,7 +38,7 @@ from bot.telegram import service
 from bot.telegram.delivery import CONCURRENT_SENDS
 from bot.telegram.outbox import Outgoing
 from bot.telegram.render import GLOSSARY_PAGE, MAX_CALLBACK_BYTES, glossary_page, keyboard, split_message, to_html
-from bot.training.generate import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
+from bot.replies.catalogue import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram.staff import GROUP, STAFF_IDS, stats_handler
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,8 @@ async def answer(
     reply = await conversations.handle(
         CHANNEL, str(chat.id), text, language=language or prefs.language, country=country or prefs.country
     )
-    prefs = ui.Preferences(language or prefs.language, country or prefs.country)
+    # Menus and glossary pages follow the language the bot just answered in.
+    prefs = ui.Preferences(reply.language, country or prefs.country)
     safety = reply.turn.intent in service.SAFETY_INTENTS
     for response in reply.turn.responses:
         if response.custom.get("paging"):

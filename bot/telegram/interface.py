@@ -72,14 +72,9 @@ async def forget(conversations: Conversations, chat_id: int) -> bool:
 
 
 def response_variation(conversations: Conversations, name: str, prefs: Preferences) -> Dict[str, Any]:
-    """The variation of a response Rasa would pick for this language and country."""
-    variations: List[Dict[str, Any]] = conversations.assistant.agent.domain.responses.get(name) or []
-    slots = {"language": prefs.language, "country": prefs.country}
-    for variation in variations:
-        condition = variation.get("condition") or []
-        if condition and all(slots.get(c.get("name")) == c.get("value") for c in condition):
-            return variation
-    return next((v for v in variations if not v.get("condition")), {})
+    """The response as the bot renders it for this language and country."""
+    catalogue = conversations.assistant.catalogue
+    return catalogue.render(name, catalogue.audience(prefs.language, prefs.country)) or {}
 
 
 def interface(conversations: Conversations, prefs: Preferences) -> Dict[str, Dict[str, str]]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
+import functools
 import logging
 from typing import Optional, Tuple
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, filters
 
+from bot.conversation import language_code
 from bot.stats.config import StatsSettings
 
 logger = logging.getLogger(__name__)
@@ -24,7 +26,6 @@ logger = logging.getLogger(__name__)
 STAFF_IDS = "staff_ids"  # bot_data key: the frozenset of staff Telegram ids, from the settings
 GROUP = -1  # runs before the conversation handlers in group 0
 DAYS = 30
-UNAVAILABLE = "Statistics are not available right now: the statistics store can not be reached."
 # Reports read the database in their own thread, so a slow or unreachable store can not take
 # the threads replies use.
 _reports = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-report")
@@ -35,34 +36,50 @@ def is_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return user is not None and user.id in context.bot_data.get(STAFF_IDS, frozenset())
 
 
-def _summary(store, today: dt.date) -> Tuple[str, bytes]:
-    from bot.stats.charts import messages_chart
-    from bot.stats.report import build_report, summary_text
+@functools.lru_cache(maxsize=None)
+def _names(language: str):
+    from bot.stats.names import Names
 
+    return Names.load(language)
+
+
+def _summary(store, today: dt.date, language: str) -> Tuple[str, Optional[bytes], str]:
+    """The summary, the chart over time (None when there is one day to show) and its caption."""
+    from bot.stats.charts import chart
+    from bot.stats.render import summary_text
+    from bot.stats.report import build_report
+
+    names = _names(language)
     threshold = StatsSettings.from_env().suppression_threshold
-    report = build_report(store, since=today - dt.timedelta(days=DAYS - 1), until=today, by="day", threshold=threshold)
-    return summary_text(report), messages_chart(report)
+    since = today - dt.timedelta(days=DAYS - 1)
+    report = build_report(store, names, since=since, until=today, by="day", threshold=threshold)
+    picture = chart(report, "periods")
+    return summary_text(report), picture.png if picture else None, names.text("telegram_caption", days=DAYS)
 
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None or not is_staff(update, context):
         return  # not handled here: the other handlers treat it like any unknown command
+    # The report speaks the staff member's Telegram language where content/ has it.
+    language = language_code(update.effective_user.language_code if update.effective_user else None)
     conversations = context.application.bot_data.get("conversations")
     recorder = getattr(conversations, "stats", None)
     store: Optional[object] = getattr(recorder, "store", None)
-    if store is None:
-        await context.bot.send_message(chat.id, UNAVAILABLE)
-        raise ApplicationHandlerStop
+    loop = asyncio.get_running_loop()
     today = dt.datetime.now(dt.timezone.utc).date()
     try:
-        text, chart = await asyncio.get_running_loop().run_in_executor(_reports, _summary, store, today)
+        if store is None:
+            raise ConnectionError("no statistics store")
+        text, picture, caption = await loop.run_in_executor(_reports, _summary, store, today, language)
     except Exception as error:
         logger.warning("Could not build the statistics summary (%s)", type(error).__name__)
-        await context.bot.send_message(chat.id, UNAVAILABLE)
+        names = await loop.run_in_executor(_reports, _names, language)
+        await context.bot.send_message(chat.id, names.text("telegram_unavailable"))
         raise ApplicationHandlerStop
     await context.bot.send_message(chat.id, text)
-    await context.bot.send_photo(chat.id, photo=chart, caption=f"Messages per day, last {DAYS} days")
+    if picture is not None:
+        await context.bot.send_photo(chat.id, photo=picture, caption=caption)
     raise ApplicationHandlerStop
 
 

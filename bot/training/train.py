@@ -11,6 +11,7 @@ from typing import Iterable, List
 from bot import paths
 from bot.content.load import load_content
 from bot.training.generate import TrainingFiles, generate
+from bot.training.progress import run_with_progress
 
 
 def _files(roots: Iterable[Path]) -> List[Path]:
@@ -40,8 +41,9 @@ def rasa_environment() -> dict:
     return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
-def train(force: bool = False, model: Path = paths.MODEL_FILE) -> bool:
-    """Train if needed; True when a new model was trained."""
+def train(force: bool = False, model: Path = paths.MODEL_FILE, verbose: bool = False) -> bool:
+    """Train if needed; True when a new model was trained. Rasa's own output is shown only
+    when verbose (or when it fails); otherwise one line of progress."""
     files = build()
     stamp = model.with_suffix("").with_suffix(".fingerprint")
     current = fingerprint(files)
@@ -58,7 +60,10 @@ def train(force: bool = False, model: Path = paths.MODEL_FILE) -> bool:
         "--fixed-model-name", model.name.removesuffix(".tar.gz"),
         "--force",
     ]
-    subprocess.run(command, check=True, env=rasa_environment(), cwd=paths.ROOT)
+    if verbose:
+        subprocess.run(command, check=True, env=rasa_environment(), cwd=paths.ROOT)
+    else:
+        run_with_progress(command, rasa_environment(), str(paths.ROOT), "Training the model")
     stamp.write_text(current)
     return True
 

@@ -28,6 +28,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import yaml
 
 from bot import paths
+from bot.language import language_of_variant
 from bot.stats.events import FALLBACK_ACTIONS
 
 HELDOUT_FILE = paths.ROOT / "tests" / "data" / "heldout.yml"
@@ -42,6 +43,17 @@ class Example:
     text: str
     label: str
     kind: str
+    # The script or variant the text is written in (bn, bn-Latn, en, fr, es): the bot must
+    # answer in its language. Where the text comes from, for sets of real questions.
+    script: str = "en"
+    source: str = ""
+    origin: str = ""
+    # The country the asker is in, where the source says (answers about helplines depend on it).
+    country: str = ""
+
+    @property
+    def language(self) -> str:
+        return language_of_variant(self.script)
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,11 @@ class Outcome:
     intent: str
     confidence: float = 0.0
     actions: Tuple[str, ...] = ()
+    language: str = "en"
+
+    @property
+    def in_its_language(self) -> bool:
+        return self.language == self.example.language
 
     @property
     def asked_back(self) -> bool:
@@ -126,14 +143,23 @@ class Report:
         }
 
 
+REQUIRED_KEYS = {"text", "label", "kind"}
+OPTIONAL_KEYS = {"script", "source", "origin", "country"}
+
+
 def load_heldout(path: Path = HELDOUT_FILE) -> List[Example]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     examples = []
     for number, item in enumerate(data["items"]):
-        if set(item) != {"text", "label", "kind"} or item["kind"] not in KINDS:
+        if not REQUIRED_KEYS <= set(item) <= REQUIRED_KEYS | OPTIONAL_KEYS or item["kind"] not in KINDS:
             raise ValueError(f"{path}: item {number} must have text, label and a kind from {KINDS}: {item}")
-        examples.append(Example(str(item["text"]), str(item["label"]), str(item["kind"])))
+        examples.append(Example(**{key: str(value) for key, value in item.items()}))
     return examples
+
+
+def heldout_files() -> List[Path]:
+    """Every held-out set of questions: the team's own (heldout.yml) and real ones per language."""
+    return sorted(HELDOUT_FILE.parent.glob("heldout*.yml"))
 
 
 def _is_item(intent: str) -> bool:
@@ -203,9 +229,9 @@ async def predict(conversations: Any, examples: Sequence[Example], channel: str 
     """Ask every question, each in a conversation of its own, as `redheart ask` does."""
     outcomes = []
     for number, example in enumerate(examples):
-        reply = await conversations.handle(channel, f"heldout-{number}", example.text)
+        reply = await conversations.handle(channel, f"heldout-{number}", example.text, country=example.country or None)
         turn = reply.turn
-        outcomes.append(Outcome(example, turn.intent, turn.confidence, tuple(turn.actions)))
+        outcomes.append(Outcome(example, turn.intent, turn.confidence, tuple(turn.actions), reply.language))
     return outcomes
 
 
@@ -247,80 +273,3 @@ def format_report(report: Report) -> str:
 
 def report_json(report: Report) -> str:
     return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
-
-
-# Training data ---------------------------------------------------------------------------
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def training_examples(data_paths: Iterable[Path]) -> Set[str]:
-    """Every NLU example and lookup phrase in the training data, lower case, spaces folded."""
-    found: Set[str] = set()
-    for root in data_paths:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*.yml"))
-        for path in files:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for entry in data.get("nlu") or []:
-                for line in str(entry.get("examples") or "").splitlines():
-                    line = line.strip()
-                    if line.startswith("- "):
-                        found.add(_normalise(line[2:]))
-    return found
-
-
-def overlap_with_training(examples: Iterable[Example], data_paths: Iterable[Path]) -> List[str]:
-    """Held-out texts that equal a training example (case and spacing ignored)."""
-    seen = training_examples(data_paths)
-    return [e.text for e in examples if _normalise(e.text) in seen]
-
-
-# Rasa's own checks -----------------------------------------------------------------------
-
-RESULTS_DIR = paths.ROOT / "results"
-TEST_STORIES = paths.ROOT / "tests" / "test_stories.yml"
-
-
-def run_crossvalidation(folds: int = 3, out: Path = RESULTS_DIR / "crossvalidation") -> int:
-    """`rasa test nlu --cross-validation` on the built training data; its exit code."""
-    import subprocess
-    import sys
-
-    from bot.training.train import build, rasa_environment
-
-    files = build()
-    # `rasa test nlu` takes one --nlu path: gather the hand-written and the generated
-    # training files into one folder.
-    gathered = paths.BUILD_DIR.parent / "crossvalidation" / "nlu"
-    if gathered.exists():
-        shutil.rmtree(gathered)
-    gathered.mkdir(parents=True)
-    for number, root in enumerate(files.data):
-        for path in [root] if root.is_file() else sorted(root.rglob("*.yml")):
-            shutil.copyfile(path, gathered / f"{number}_{path.name}")
-    command = [
-        sys.executable, "-m", "rasa", "test", "nlu", "--nlu", str(gathered),
-        "--config", str(files.config),
-        "--cross-validation", "--folds", str(folds),
-        "--out", str(out),
-    ]
-    return subprocess.run(command, env=rasa_environment(), cwd=paths.ROOT).returncode
-
-
-def run_story_tests(stories: Path = TEST_STORIES, model: Path = paths.MODEL_FILE, out: Path = RESULTS_DIR / "stories") -> int:
-    """`rasa test core` on the test stories against the trained model; its exit code."""
-    import subprocess
-    import sys
-
-    from bot.training.train import rasa_environment
-
-    command = [
-        sys.executable, "-m", "rasa", "test", "core",
-        "--stories", str(stories),
-        "--model", str(model),
-        "--fail-on-prediction-errors",
-        "--out", str(out),
-    ]
-    return subprocess.run(command, env=rasa_environment(), cwd=paths.ROOT).returncode

@@ -1,0 +1,92 @@
+"""`redheart evaluate`: every held-out set, per language and script, with the baseline
+beside the model, then the held-out safety sets."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from bot.content.schema import Content
+from bot.evaluation.baseline import Baseline, baseline_accuracy, training_pairs
+from bot.evaluation.heldout import Outcome, Report, format_report, heldout_files, load_heldout, predict, summarise
+from bot.evaluation.safety import SAFETY_FILES, SafetyReport, evaluate_safety, format_safety, load_safety_set
+
+
+def by_script(outcomes: Sequence[Outcome]) -> Dict[str, List[Outcome]]:
+    groups: Dict[str, List[Outcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(outcome.example.script, []).append(outcome)
+    return groups
+
+
+def language_rate(outcomes: Sequence[Outcome]) -> float:
+    """The share of replies given in the language the question was written in."""
+    return sum(o.in_its_language for o in outcomes) / len(outcomes) if outcomes else 0.0
+
+
+class Overview:
+    def __init__(self, conversations: Any, content: Content, data_paths: Sequence[Path]) -> None:
+        self.conversations = conversations
+        self.content = content
+        self.baseline = Baseline(training_pairs(data_paths))
+
+    def heldout(self, path: Path, top: int = 10) -> Dict[str, Any]:
+        examples = load_heldout(path)
+        outcomes = asyncio.run(predict(self.conversations, examples))
+        known = self.conversations.intents
+        sets: Dict[str, Any] = {}
+        for script, group in sorted(by_script(outcomes).items()):
+            accuracy, _ = baseline_accuracy(self.baseline, [o.example for o in group], known)
+            sets[script] = {
+                "report": summarise(group, known, top=top),
+                "baseline_accuracy": accuracy,
+                "in_its_language": language_rate(group),
+            }
+        return sets
+
+    def safety(self, path: Path) -> SafetyReport:
+        return evaluate_safety(self.conversations, self.content, load_safety_set(path))
+
+
+def format_heldout(name: str, sets: Dict[str, Any]) -> str:
+    lines = [f"== {name}"]
+    for script, figures in sets.items():
+        report: Report = figures["report"]
+        lines += [
+            "",
+            f"-- script {script}: model {report.accuracy:.1%}, TF-IDF baseline {figures['baseline_accuracy']:.1%}, "
+            f"answered in its language {figures['in_its_language']:.1%}",
+            format_report(report),
+        ]
+    return "\n".join(lines)
+
+
+def run_overview(
+    conversations: Any, content: Content, data_paths: Sequence[Path], heldout: Optional[Path] = None, top: int = 10
+) -> Dict[str, Any]:
+    """{file name: figures}: held-out sets by script, then (for the full run) the safety sets."""
+    overview = Overview(conversations, content, data_paths)
+    results: Dict[str, Any] = {path.name: overview.heldout(path, top) for path in ([heldout] if heldout else heldout_files())}
+    if heldout is None:
+        results.update({path.name: overview.safety(path) for path in SAFETY_FILES})
+    return results
+
+
+def format_overview(results: Dict[str, Any]) -> str:
+    return "\n\n".join(
+        f"== {name}\n{format_safety(figures)}" if isinstance(figures, SafetyReport) else format_heldout(name, figures)
+        for name, figures in results.items()
+    )
+
+
+def overview_json(results: Dict[str, Any]) -> Dict[str, Any]:
+    def plain(figures: Any) -> Any:
+        if isinstance(figures, SafetyReport):
+            return asdict(figures)
+        return {
+            script: {**f["report"].as_dict(), "baseline_accuracy": round(f["baseline_accuracy"], 4), "in_its_language": round(f["in_its_language"], 4)}
+            for script, f in figures.items()
+        }
+
+    return {name: plain(figures) for name, figures in results.items()}

@@ -1,0 +1,1 @@
+"""The bot's replies, rendered from content/ for a language and a country."""
