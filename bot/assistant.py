@@ -83,7 +83,8 @@ class Assistant:
 
     @classmethod
     def load(
-        cls, model_path: Path = paths.MODEL_FILE, idle_seconds: float = 3600.0, content_dir: Path = paths.CONTENT_DIR
+        cls, model_path: Path = paths.MODEL_FILE, idle_seconds: float = 3600.0, content_dir: Path = paths.CONTENT_DIR,
+        tracker_store: Any = None,
     ) -> "Assistant":
         if not Path(model_path).exists():
             raise FileNotFoundError(f"No trained model at {model_path}: run `redheart train` first.")
@@ -95,8 +96,10 @@ class Assistant:
         from bot.tracker_store import PrivateTrackerStore
 
         catalogue = Catalogue(load_content(content_dir))
+        # Another store (bot/redis_state.py, for several processes) wraps the same redaction.
         agent = Agent.load(
-            str(model_path), generator=ContentReplies(catalogue), tracker_store=PrivateTrackerStore(idle_seconds=idle_seconds)
+            str(model_path), generator=ContentReplies(catalogue),
+            tracker_store=tracker_store or PrivateTrackerStore(idle_seconds=idle_seconds),
         )
         agent.processor.graph_runner = SequentialGraphRunner(agent.processor.graph_runner)
         return cls(agent, catalogue)

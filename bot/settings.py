@@ -40,6 +40,9 @@ class Settings:
     model_path: Path
     conversation_idle_minutes: float
     log_file: Optional[Path] = None
+    redis_url: Optional[str] = None
+    send_timeout: float = 20.0
+    instance: str = "main"  # names this process's own files when several share the data folder
 
     @property
     def webhook_path(self) -> str:
@@ -64,4 +67,7 @@ class Settings:
             model_path=Path(env.get("REDHEART_MODEL") or paths.MODEL_FILE),
             conversation_idle_minutes=float(env.get("REDHEART_CONVERSATION_IDLE_MINUTES") or 60),
             log_file=Path(env["REDHEART_LOG_FILE"]) if env.get("REDHEART_LOG_FILE") else None,
+            redis_url=env.get("REDHEART_REDIS_URL") or None,
+            send_timeout=float(env.get("REDHEART_SEND_TIMEOUT") or 20),
+            instance=env.get("REDHEART_INSTANCE") or "main",
         )

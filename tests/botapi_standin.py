@@ -2,7 +2,10 @@
 
 It speaks enough of the real API for python-telegram-bot's Application to poll it, send
 messages and answer callback queries. Tests queue updates as a Telegram user would send
-them and read back what the bot sent. Faults (HTTP 429, slow answers) can be injected.
+them and read back what the bot sent. Faults can be injected per method: HTTP 429, 500 and
+502 answers, a connection dropped before the request is taken, and slow answers (the message
+is delivered however long the client waits: its outcome is unknown to a client that gave up).
+Sending can also be held after a number of deliveries, to kill a bot in the middle of a burst.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ class BadRequestError(Exception):
 class Call:
     method: str
     params: Dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the stand-in took it
 
 
 @dataclass
@@ -41,9 +45,13 @@ class BotApiStandIn:
     token: str = "123456:TEST-TOKEN"
     calls: List[Call] = field(default_factory=list)
     updates: List[Dict[str, Any]] = field(default_factory=list)
-    # method -> list of faults to serve before answering normally: ("429", seconds) or ("slow", seconds)
+    # method -> list of faults to serve before answering normally: ("429", seconds),
+    # ("slow", seconds), ("drop", 0), an error answer: ("400", 0), ("403", 0), ("500", 0), ("502", 0),
+    # or ("ok", 0): this call is served normally (to spread faults among calls)
     faults: Dict[str, List[tuple]] = field(default_factory=dict)
     port: int = 0
+    # After this many messages delivered, sendMessage waits until release() is called.
+    hold_after: Optional[int] = None
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -51,6 +59,7 @@ class BotApiStandIn:
         self.webhook: Optional[Dict[str, Any]] = None
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
+        self._released = asyncio.Event()
         self._runner: Optional[web.AppRunner] = None
         self._stopping = False
 
@@ -134,6 +143,11 @@ class BotApiStandIn:
                 message["entities"] = entities
         return message
 
+    def release(self) -> None:
+        """Let held sendMessage calls through (those whose client has gone are not delivered)."""
+        self.hold_after = None
+        self._released.set()
+
     def post(self, update: Dict[str, Any]) -> Dict[str, Any]:
         """An update as Telegram would deliver it to a webhook (not queued for polling)."""
         return {"update_id": next(self._update_ids), **update}
@@ -207,8 +221,8 @@ class BotApiStandIn:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         params = await self._params(request)
         faults = self.faults.get(method)
-        if faults:
-            kind, seconds = faults.pop(0)
+        kind, seconds = faults.pop(0) if faults else ("ok", 0)
+        if kind != "ok":
             self.calls.append(Call(f"{method}:{kind}", params))
             if kind == "429":
                 return web.json_response(
@@ -216,7 +230,18 @@ class BotApiStandIn:
                      "parameters": {"retry_after": seconds}},
                     status=429,
                 )
+            if kind in ("400", "403", "500", "502"):
+                return web.json_response({"ok": False, "error_code": int(kind), "description": "Server error"},
+                                         status=int(kind))
+            if kind == "drop":
+                assert request.transport is not None
+                request.transport.abort()
+                return web.Response()  # never written: the connection is gone
             await asyncio.sleep(seconds)
+        if method == "sendMessage" and self.hold_after is not None and len(self.delivered) >= self.hold_after:
+            await self._released.wait()
+            if request.transport is None or request.transport.is_closing():
+                return web.Response()  # the sender died while held: nothing was taken
         if method != "getUpdates":
             self.calls.append(Call(method, params))
         try:

@@ -1,5 +1,5 @@
 """Starting and stopping the real python-telegram-bot Application against the Bot API
-stand-in, the way `redheart run` does with long polling."""
+stand-in, the way `redheart run` does with long polling (bot/telegram/service.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -10,6 +10,7 @@ from typing import Any, AsyncIterator
 from telegram.ext import Application
 
 from bot.settings import Settings
+from bot.telegram.service import begin_polling, end_polling
 from tests.botapi_standin import BotApiStandIn
 
 
@@ -21,18 +22,15 @@ def settings_for(api: BotApiStandIn, tmp_path: Path, **changes: Any) -> Settings
     )
 
 
+RECEIVER = "test-receiver"
+
+
 async def start_polling(application: Application) -> None:
-    await application.initialize()
-    await application.post_init(application)
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    application.bot_data[RECEIVER] = await begin_polling(application, timeout=1)
 
 
 async def stop_polling(application: Application) -> None:
-    await application.updater.stop()
-    await application.stop()
-    await application.post_shutdown(application)  # flushes and closes the statistics
-    await application.shutdown()
+    await end_polling(application, application.bot_data.pop(RECEIVER))  # flushes and closes the statistics
 
 
 @contextlib.asynccontextmanager

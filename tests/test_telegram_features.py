@@ -14,6 +14,8 @@ from bot.content.load import load_content
 
 from bot.telegram import interface as ui
 from bot.telegram.app import build_application
+from bot.telegram.intake import PollingReceiver
+from telegram import Update
 from tests.botapi_standin import BOT_USER, BotApiStandIn
 from tests.telegram_harness import running, settings_for
 
@@ -47,17 +49,19 @@ def application(run, api, recorded_conversations, tmp_path):
 
 @pytest.fixture()
 def polling(run, api, application):
-    async def start() -> None:
+    async def start() -> PollingReceiver:
         await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        receiver = PollingReceiver(application, Update.ALL_TYPES, timeout=1)
+        await receiver.start()
+        return receiver
 
-    async def stop() -> None:
-        await application.updater.stop()
+    async def stop(receiver: PollingReceiver) -> None:
+        await receiver.stop()
         await application.stop()
 
-    run(start())
+    receiver = run(start())
     yield api
-    run(stop())
+    run(stop(receiver))
 
 
 # Commands ---------------------------------------------------------------------------------

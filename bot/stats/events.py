@@ -117,3 +117,13 @@ class UsageEvent:
     item: str
     outcome: str
     user_pseudonym: Optional[str] = None
+
+
+# Counts of what went wrong sending replies (bot/telegram/delivery.py), kept as events of
+# their own kind so they need no table of their own; reports show them apart from messages.
+DELIVERY_KIND = "delivery"
+
+
+def delivery_event(problem: str, moment: dt.datetime) -> UsageEvent:
+    return UsageEvent(hour=hour_of(moment), channel="telegram", language="none", country="none",
+                      kind=DELIVERY_KIND, item=problem, outcome=DELIVERY_KIND)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
+from bot.stats.events import DELIVERY_KIND
 from bot.stats.names import SHOWN_KINDS, Names
 from bot.stats.store import DailyRow, StatsStore
 from bot.stats.suppression import Cell, suppress
@@ -216,7 +217,10 @@ def build_report(
     threshold: int = 5,
 ) -> Report:
     period_of(dt.date(2000, 1, 1), by)  # rejects an unknown period early
-    rows: List[DailyRow] = store.daily_rows(since, until)
+    everything: List[DailyRow] = store.daily_rows(since, until)
+    # Delivery problems (bot/telegram/delivery.py) are counted apart from the messages.
+    rows = [row for row in everything if row.kind != DELIVERY_KIND]
+    problems = _counts([row for row in everything if row.kind == DELIVERY_KIND], lambda r: r.item)
     kinds = _counts(rows, lambda r: names.kind_group(r.kind))
     outcomes = _counts(rows, lambda r: names.outcome_group(r.kind, r.outcome))
     drafts = [
@@ -228,6 +232,7 @@ def build_report(
         _one_column("topics", "topics", _counts(rows, lambda r: r.item if r.kind == "topic" else None), names.item_name, names),
         _one_column("safety", "safety", _counts(rows, lambda r: r.item if r.kind == "safety" else None), names.item_name, names),
         _one_column("outcomes", "outcomes", {o: outcomes.get(o, 0) for o in OUTCOMES}, names.outcome_name, names, ranked=False),
+        _one_column("delivery", "delivery", problems, lambda problem: names.text(f"delivery_{problem}"), names),
     ]
     links = [
         # The number of messages stands under every table of all of them.

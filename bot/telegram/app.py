@@ -3,24 +3,20 @@
 Every message goes through bot.conversation, like the terminal chat. No handler logs what
 a user wrote or who they are; texts come from content/ through the model (see interface.py).
 
-Delivery: updates are handled one at a time, so the replies to a chat keep their order.
-AIORateLimiter waits out HTTP 429 (retry_after) and retries. A Bot API answer that is slow
-is waited for (read timeout below), never re-sent: the server may already have delivered
-the message, and a duplicate is worse than a late reply. Only a request that never reached
-the server (connect or pool timeout, connection refused) is sent again.
+Handlers never send a reply themselves: they hand it to the update's outbound queue, and
+the dispatcher sends it (see bot/telegram/service.py for how an update is received, queued
+and confirmed, and bot/telegram/delivery.py for how sends are retried).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from string import Template
 from typing import Callable, Optional
 
-import httpx
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import BotCommand, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -33,12 +29,15 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.assistant import Button, Response
+from bot.assistant import Button
 from bot.conversation import Conversations
 from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
 from bot.telegram import interface as ui
-from bot.telegram.render import MAX_CALLBACK_BYTES, keyboard, split_message, to_html
+from bot.telegram import service
+from bot.telegram.delivery import CONCURRENT_SENDS
+from bot.telegram.outbox import Outgoing
+from bot.telegram.render import GLOSSARY_PAGE, MAX_CALLBACK_BYTES, glossary_page, keyboard, split_message, to_html
 from bot.replies.catalogue import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram.staff import GROUP, STAFF_IDS, stats_handler
 
@@ -47,14 +46,12 @@ logger = logging.getLogger(__name__)
 CHANNEL = ui.CHANNEL
 CONVERSATIONS = "conversations"
 COMMAND_INTENTS = ui.COMMANDS
-GLOSSARY_PAGE = "g:"
 PAGE_PATTERN = re.compile(r"^g:([1-9][0-9]{0,3})$")
-# Bot API timeouts (seconds). Long enough that a slow answer is waited for, not re-sent.
+# Bot API timeouts (seconds); the read timeout is REDHEART_SEND_TIMEOUT (delivery.py says
+# what a timeout means for the reply).
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 20.0
 WRITE_TIMEOUT = 20.0
 POOL_TIMEOUT = 5.0
-SEND_ATTEMPTS = 3
 # Libraries that would log request URLs (holding the token) or whole updates below WARNING.
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "telegram": logging.INFO}
 UNSUPPORTED_CONTENT = (
@@ -71,58 +68,22 @@ def conversations_of(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
     return context.application.bot_data[CONVERSATIONS]
 
 
-# Sending ---------------------------------------------------------------------------------
+# Replying --------------------------------------------------------------------------------
 
 
-def _never_reached_server(error: Exception) -> bool:
-    cause = error.__cause__
-    if isinstance(error, TimedOut):
-        return isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout)) or "Pool timeout" in str(error)
-    return isinstance(cause, httpx.ConnectError)
-
-
-async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, html: str, markup: Optional[InlineKeyboardMarkup]) -> None:
-    """Send one message; re-send only when the request certainly never arrived."""
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            await context.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                           disable_web_page_preview=True)
-            return
-        except (TimedOut, NetworkError) as error:
-            if attempt == SEND_ATTEMPTS or not _never_reached_server(error):
-                raise
-            await asyncio.sleep(attempt)
-
-
-async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
-                    buttons: Optional[InlineKeyboardMarkup] = None) -> None:
+async def send_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                    buttons: Optional[InlineKeyboardMarkup] = None, safety: bool = False) -> None:
+    """Queue a reply to the update's chat, split to Telegram's length; buttons on the last part."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     parts = split_message(text)
     for index, part in enumerate(parts):
-        await send(context, chat_id, to_html(part), buttons if index == len(parts) - 1 else None)
-
-
-def glossary_page(response: Response, page: int) -> tuple[str, InlineKeyboardMarkup, int]:
-    """One page of the A to Z: term buttons two to a row, then Previous / Next."""
-    buttons = response.buttons
-    pages = max(1, -(-len(buttons) // ui.GLOSSARY_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    shown = buttons[(page - 1) * ui.GLOSSARY_PAGE_SIZE : page * ui.GLOSSARY_PAGE_SIZE]
-    rows = [
-        [InlineKeyboardButton(b.title, callback_data=b.payload) for b in shown[i : i + 2]]
-        for i in range(0, len(shown), 2)
-    ]
-    paging = response.custom.get("paging") or {}
-    text = response.text
-    if pages > 1:
-        nav = []
-        if page > 1:
-            nav.append(InlineKeyboardButton(paging.get("previous", "<"), callback_data=f"{GLOSSARY_PAGE}{page - 1}"))
-        if page < pages:
-            nav.append(InlineKeyboardButton(paging.get("next", ">"), callback_data=f"{GLOSSARY_PAGE}{page + 1}"))
-        rows.append(nav)
-        position = Template(paging.get("page", "$page/$pages")).safe_substitute(page=page, pages=pages)
-        text = f"{text}\n\n{position}"
-    return text, InlineKeyboardMarkup(rows), page
+        markup = buttons if index == len(parts) - 1 else None
+        service.queue_reply(context.application, update, Outgoing(
+            chat.id, to_html(part), markup.to_dict() if markup else None,
+            safety or service.names_emergency(context.application, part),
+        ))
 
 
 async def answer(
@@ -146,19 +107,20 @@ async def answer(
     )
     # Menus and glossary pages follow the language the bot just answered in.
     prefs = ui.Preferences(reply.language, country or prefs.country)
+    safety = reply.turn.intent in service.SAFETY_INTENTS
     for response in reply.turn.responses:
         if response.custom.get("paging"):
             body, markup, _ = glossary_page(response, page or 1)
             if edit is not None and await _edited(edit, body, markup):
                 continue
-            await send_text(context, chat.id, body, markup)
+            await send_text(update, context, body, markup, safety)
             continue
         buttons = [
             Button(b.title, f"{GLOSSARY_PAGE}{ui.glossary_page_of(conversations, prefs, '/' + reply.turn.intent)}")
             if b.payload == f"/{GLOSSARY}" else b
             for b in response.buttons
         ]
-        await send_text(context, chat.id, response.text, keyboard(buttons))
+        await send_text(update, context, response.text, keyboard(buttons), safety)
 
 
 async def _edited(message: Message, body: str, markup: InlineKeyboardMarkup) -> bool:
@@ -245,13 +207,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(update, context, "/helplines", country=data[len(CHOOSE_COUNTRY):])
     elif data == FORGET_YES:
         await ui.forget(conversations, chat.id)
-        await send_text(context, chat.id, ui.label(conversations, prefs, "forgotten"))
+        await send_text(update, context, ui.label(conversations, prefs, "forgotten"))
     elif data == FORGET_NO:
-        await send_text(context, chat.id, ui.label(conversations, prefs, "kept"))
+        await send_text(update, context, ui.label(conversations, prefs, "kept"))
     elif data.startswith("/") and data[1:] in conversations.intents:
         await answer(update, context, data)
     else:
-        await send_text(context, chat.id, ui.label(conversations, prefs, "expired"))
+        await send_text(update, context, ui.label(conversations, prefs, "expired"))
         await answer(update, context, "/help")
 
 
@@ -289,6 +251,17 @@ async def set_commands(application: Application, conversations: Conversations) -
         await application.bot.set_my_commands(commands, language_code=language)
 
 
+def rate_limiter(settings: Settings) -> AIORateLimiter:
+    """429s waited out and retried; with Redis, the 30 messages/s shared by all processes."""
+    if settings.redis_url:
+        import redis.asyncio
+
+        from bot.telegram.budget import SharedRateLimiter
+
+        return SharedRateLimiter(redis.asyncio.Redis.from_url(settings.redis_url))
+    return AIORateLimiter(max_retries=3)
+
+
 def build_application(
     settings: Settings,
     open_shared: Callable[[Settings], Conversations] = open_conversations,
@@ -299,8 +272,10 @@ def build_application(
         conversations = await asyncio.to_thread(open_shared, settings)
         application.bot_data[CONVERSATIONS] = conversations
         await set_commands(application, conversations)
+        service.start_dispatcher(application, conversations)
 
     async def post_shutdown(application: Application) -> None:
+        await service.stop_dispatcher(application)  # before the statistics it counts into close
         conversations = application.bot_data.pop(CONVERSATIONS, None)
         if conversations is not None:
             close_conversations(conversations)
@@ -311,9 +286,10 @@ def build_application(
 
     def request() -> HTTPXRequest:
         return HTTPXRequest(
-            connection_pool_size=8,
+            # One connection per send the dispatcher may have in flight, so none waits for a pool.
+            connection_pool_size=CONCURRENT_SENDS,
             connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
+            read_timeout=settings.send_timeout,
             write_timeout=WRITE_TIMEOUT,
             pool_timeout=POOL_TIMEOUT,
         )
@@ -324,11 +300,13 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .request(request())
         .get_updates_request(request())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter(settings))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    builder, delivery = service.with_delivery(builder, settings)
     application = builder.build()
+    application.bot_data[service.DELIVERY] = delivery
     application.bot_data[STAFF_IDS] = settings.staff_ids
     add_handlers(application)
     return application
@@ -349,4 +327,4 @@ def run(settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        service.serve_polling(application, settings.redis_url)
