@@ -20,7 +20,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from bot.content.schema import DEFAULT_LANGUAGE
 
 REVIEWS_FILE = "reviews.yml"
-TRANSLATED_FILES = ("terms.yml", "guidance.yml", "campaign.yml", "helplines.yml", "conversation.yml", "safety.yml", "telegram.yml")
+TRANSLATED_FILES = (
+    "terms.yml", "guidance.yml", "campaign.yml", "helplines.yml", "conversation.yml", "safety.yml", "telegram.yml", "reports.yml"
+)
 # Not translations: the list of languages itself, and the safety net's phrases, which are
 # written for each language on their own (and tested on messages written apart from them).
 NOT_TRANSLATED = ("languages", "phrases")
