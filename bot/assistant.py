@@ -152,10 +152,11 @@ def _actions_since_last_message(tracker: Any) -> List[str]:
     return actions[::-1]
 
 
-def _choices(labels: Dict[str, str], ranking: List[Dict[str, Any]]) -> List[Button]:
-    """The most likely items that have a label, as "Did you mean ...?" buttons."""
-    ranked = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT]
-    return [Button(labels[name], f"/{name}") for name in ranked if name in labels][:ASK_BACK_CHOICES]
+def _choices(custom: Dict[str, Any], ranking: List[Dict[str, Any]]) -> List[Button]:
+    """The most likely items that have a label and score enough, as buttons."""
+    labels, minimum = custom["labels"], custom.get("min_score", 0.0)
+    ranked = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT and (r.get("confidence") or 0.0) >= minimum]
+    return [Button(labels[name], f"/{name}") for name in ranked if name in labels][: custom.get("choices", ASK_BACK_CHOICES)]
 
 
 def _responses(messages: List[Dict[str, Any]], ranking: List[Dict[str, Any]]) -> List[Response]:
@@ -166,8 +167,9 @@ def _responses(messages: List[Dict[str, Any]], ranking: List[Dict[str, Any]]) ->
         custom = message.get("custom") or {}
         if custom and responses:
             last = responses.pop()
-            choices = _choices(custom["labels"], ranking) if custom.get("labels") else []
-            extra = {key: value for key, value in custom.items() if key != "labels"}
+            shown = {button.payload for button in last.buttons}
+            choices = [b for b in _choices(custom, ranking) if b.payload not in shown] if custom.get("labels") else []
+            extra = {key: value for key, value in custom.items() if key not in ("labels", "choices", "min_score")}
             responses.append(Response(last.text, last.buttons + choices, {**last.custom, **extra}))
         if message.get("text"):
             responses.append(Response(text=str(message["text"]), buttons=buttons))

@@ -74,8 +74,8 @@ BROKEN = [
      "    - title: HEROES project\n      url: https://heroes-fct.eu/\n", "", "campaign.yml: campaign: missing source"),
     # The reports' labels.
     ("reports.yml", "  asked_back: {en:", "  asked_bak: {en:", "reports.yml: outcomes.asked_back: missing: the reports need it"),
-    ("reports.yml", "  term: {en: Terms, bn: পরিভাষা}", "  term: {bn: পরিভাষা}", "reports.yml: kinds.term: 'term' is missing in English (en)"),
-    ("reports.yml", '  only_one: {en: "{name} only ({count})."}', '  only_one: {en: "{name} only ({count}).", bn: "{name}"}',
+    ("reports.yml", "  term: {en: Terms, bn: পরিভাষা,", "  term: {bn: পরিভাষা,", "reports.yml: kinds.term: 'term' is missing in English (en)"),
+    ("reports.yml", '  only_one: {en: "{name} only ({count}).", bn: "শুধু {name} ({count})।"', '  only_one: {en: "{name} only ({count}).", bn: "{name}"',
      "reports.yml: text.only_one: 'bn' must hold the same {placeholders} as English"),
     ("reports.yml", "\nkinds:\n", "\ncolours:\n  red: {en: Red}\nkinds:\n", "reports.yml: colours: unknown section"),
 ]

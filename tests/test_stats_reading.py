@@ -208,7 +208,7 @@ def test_bengali_labels_are_drawn_in_a_bengali_font(month: StatsStore, bengali_f
     in_bengali = build_report(month, Names.load("bn"), threshold=T)
     assert [row.label for row in in_bengali.table("kinds").rows][:2] == ["পরিভাষা", "নির্দেশনা"]
     assert in_bengali.table("terms").rows[0].label == "গ্রুমিং (grooming)"  # the term's Bengali heading
-    assert "A child in danger now" in [row.label for row in in_bengali.table("safety").rows]  # not translated yet: English
+    assert "একটি শিশু এখনই বিপদে" in [row.label for row in in_bengali.table("safety").rows]  # the safety kind in Bengali
     kinds = charts(in_bengali)["kinds"].labels
     assert kinds["পরিভাষা"] == "Noto Sans Bengali" and kinds["বার্তা"] == "Noto Sans Bengali"
     assert "মোট" in to_text(in_bengali)

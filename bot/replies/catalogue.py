@@ -29,6 +29,12 @@ FORGET_NO = "f:no"
 GLOSSARY = "glossary"
 FOLLOWUP = "utter_followup_more"
 
+# Replies that offer items from the model's ranking as buttons: how many, and the score an
+# item needs. Asking back offers the likeliest three. A safety answer offers the one item the
+# question was most likely about, so that a worried parent whose question only sounded like
+# danger still finds the guidance asked for; a refusal never offers anything.
+CHOICES = {"ask_back": (3, 0.0), "danger": (1, 0.15), "child_disclosure": (1, 0.15), "disclosure": (1, 0.15), "extortion": (1, 0.15)}
+
 Response = Dict[str, Any]
 Variation = Callable[[Audience], Response]
 # Buttons or custom data added to a reply for an audience.
@@ -67,13 +73,14 @@ class Catalogue:
         # Rasa adds its own keys to the reply it is given.
         return dict(self._rendered[key])
 
-    def _variation(self, render: Render, buttons: str = "", labels: bool = False, extra: Optional[Extra] = None) -> Variation:
+    def _variation(self, render: Render, buttons: str = "", choices: Optional[Tuple[int, float]] = None, extra: Optional[Extra] = None) -> Variation:
         def variation(audience: Audience) -> Response:
             result: Response = {"text": render(audience)}
             if buttons in self.content.buttons:
                 result["buttons"] = self.cards.buttons(buttons, audience.language)
-            if labels:
-                result["custom"] = {"labels": self.cards.item_labels(audience.language)}
+            if choices:
+                count, min_score = choices
+                result["custom"] = {"labels": self.cards.item_labels(audience.language), "choices": count, "min_score": min_score}
             if extra is not None:
                 for key, value in extra(audience).items():
                     result[key] = result.get(key, []) + value if key == "buttons" else value
@@ -85,7 +92,7 @@ class Catalogue:
         content, cards = self.content, self.cards
         table = {
             f"utter_{key}": self._variation(
-                cards.reply_renderer(reply), buttons=key, labels=key == "ask_back", extra=self.reply_extra(key)
+                cards.reply_renderer(reply), buttons=key, choices=CHOICES.get(key), extra=self.reply_extra(key)
             )
             for key, reply in content.replies.items()
         }
