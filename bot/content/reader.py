@@ -138,7 +138,8 @@ class Reader:
 
 def read_yaml(path: Path, problems: List[Problem]) -> Dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader where PyYAML has it: content is read at every start of the bot.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         problems.append(Problem(path.name, "-", "file is missing"))
         return {}
