@@ -13,10 +13,11 @@ test: model
 
 setup: $(VENV)/.installed
 
-# Reinstall when the package definition changes.
+# Reinstall when the package definition changes. -qq: pip's errors show, its warnings
+# (about indexes and find-links of the machine's pip configuration) do not.
 $(VENV)/.installed: pyproject.toml
 	bash scripts/make-venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install -qq -e '.[test]'
 	touch $@
 
 # `redheart train` trains only when its inputs changed since the last training.
