@@ -58,14 +58,11 @@ class Markers:
     @classmethod
     def load(cls, path: Path = paths.LANGUAGES_FILE) -> "Markers":
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        neutral = {_plain(w) for w in data.get("neutral") or ()}
-        listed = {variant: {_plain(w) for w in ws} - neutral for variant, ws in data["markers"].items()}
+        # Folded as message words are: people type "que" for "qué".
+        neutral = {fold(str(w)) for w in data.get("neutral") or ()}
+        listed = {variant: {fold(str(w)) for w in ws} - neutral for variant, ws in data["markers"].items()}
         shared = {w for v, ws in listed.items() for w in ws if any(w in o for u, o in listed.items() if u != v)}
         return cls({variant: frozenset(ws - shared) for variant, ws in listed.items()})
-
-
-def _plain(word: str) -> str:
-    return fold(str(word))
 
 
 def language_of_variant(variant: str) -> str:

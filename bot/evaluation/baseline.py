@@ -8,25 +8,13 @@ import re
 from pathlib import Path
 from typing import Iterable, List, Sequence, Tuple
 
-import yaml
-
 from bot.evaluation.heldout import Example
+from bot.evaluation.overlap import example_lines
 
 
 def training_pairs(data_paths: Iterable[Path]) -> List[Tuple[str, str]]:
     """(text, intent) for every NLU example in the training files; lookup tables aside."""
-    pairs: List[Tuple[str, str]] = []
-    for root in data_paths:
-        for path in [root] if root.is_file() else sorted(root.rglob("*.yml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for entry in data.get("nlu") or []:
-                if "intent" not in entry:
-                    continue
-                for line in str(entry.get("examples") or "").splitlines():
-                    line = line.strip()
-                    if line.startswith("- "):
-                        pairs.append((_plain_text(line[2:]), str(entry["intent"])))
-    return pairs
+    return [(_plain_text(text), str(entry["intent"])) for entry, text in example_lines(data_paths) if "intent" in entry]
 
 
 def _plain_text(example: str) -> str:

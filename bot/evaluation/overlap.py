@@ -2,12 +2,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, List, Set
+from typing import Any, Dict, Iterable, Iterator, List, Set, Tuple
 
 import yaml
 
 from bot.evaluation.heldout import Example
 from bot.text import words
+
+
+def example_lines(data_paths: Iterable[Path]) -> Iterator[Tuple[Dict[str, Any], str]]:
+    """(its entry, the text) for every "- text" line of every NLU entry in the training files:
+    intents' examples and lookup tables' phrases alike."""
+    for root in data_paths:
+        for path in [root] if root.is_file() else sorted(root.rglob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for entry in data.get("nlu") or []:
+                for line in str(entry.get("examples") or "").splitlines():
+                    line = line.strip()
+                    if line.startswith("- "):
+                        yield entry, line[2:]
 
 
 def _normalise(text: str) -> str:
@@ -17,17 +30,7 @@ def _normalise(text: str) -> str:
 
 def training_examples(data_paths: Iterable[Path]) -> Set[str]:
     """Every NLU example and lookup phrase in the training data, folded."""
-    found: Set[str] = set()
-    for root in data_paths:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*.yml"))
-        for path in files:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for entry in data.get("nlu") or []:
-                for line in str(entry.get("examples") or "").splitlines():
-                    line = line.strip()
-                    if line.startswith("- "):
-                        found.add(_normalise(line[2:]))
-    return found
+    return {_normalise(text) for _, text in example_lines(data_paths)}
 
 
 def overlap_with_training(examples: Iterable[Example], data_paths: Iterable[Path]) -> List[str]:
