@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -182,8 +183,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     content = conversations.assistant.catalogue.content
     # The baseline trains on what the model was trained on: the hand-written and generated data.
     data = [paths.NLU_DATA_DIR, paths.BUILD_DIR / "data"]
-    results = run_overview(conversations, content, data, heldout=args.heldout, top=args.top)
-    print(json.dumps(overview_json(results), ensure_ascii=False, indent=2) if args.json else format_overview(results))
+    others = {}
+    if args.rasa_default:
+        from bot.training.train import train
+
+        train(model=paths.RASA_DEFAULT_MODEL, config=paths.RASA_DEFAULT_CONFIG, verbose=args.verbose)
+        settings = replace(Settings.from_env(), model_path=paths.RASA_DEFAULT_MODEL)
+        others["Rasa default"] = open_conversations(settings, with_stats=False)
+    results = run_overview(conversations, content, data, heldout=args.heldout, top=args.top, others=others)
+    print(json.dumps(overview_json(results), ensure_ascii=False, indent=2) if args.json else format_overview(results, texts=args.texts))
     return 0
 
 
@@ -315,6 +323,13 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     evaluate.add_argument("--heldout", type=Path, help="another held-out file")
     evaluate.add_argument("--top", type=int, default=10, help="how many confused pairs to show (default 10)")
+    evaluate.add_argument(
+        "--rasa-default", action="store_true",
+        help="also train Rasa's default configuration on the same data (once; slow) and report it beside the model",
+    )
+    evaluate.add_argument(
+        "--texts", action="store_true", help="also print the held-out texts that went wrong (whoever reads them writes no training data)"
+    )
     evaluate.set_defaults(handler=_evaluate)
 
     crossvalidate = subcommand("crossvalidate", help="Rasa's NLU cross-validation on the built training data")

@@ -15,4 +15,7 @@ BUILD_DIR = ROOT / "build" / "rasa"
 MODELS_DIR = ROOT / "models"
 MODEL_FILE = MODELS_DIR / "redheart.tar.gz"
 MODEL_FINGERPRINT = MODELS_DIR / "redheart.fingerprint"
+# Rasa's default configuration on the same data: a baseline for `redheart evaluate --rasa-default`.
+RASA_DEFAULT_CONFIG = ROOT / "benchmarks" / "default_config.yml"
+RASA_DEFAULT_MODEL = MODELS_DIR / "rasa-default.tar.gz"
 DEFAULT_DATA_DIR = ROOT / "data"

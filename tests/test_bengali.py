@@ -8,6 +8,7 @@ import pytest
 from conftest import ask
 from bot import paths
 from bot.content.load import load_content
+from bot.safety import HELP_KINDS
 
 CONTENT = load_content(paths.CONTENT_DIR)
 BENGALI_LETTERS = re.compile(r"[\u0980-\u09ff]")
@@ -29,7 +30,7 @@ def reply_text(turn) -> str:
         ("grooming ki jinis", "term_grooming"),
         ("শিশু যৌন নির্যাতন বলতে কি বুঝায়", "term_child_sexual_abuse"),
         ("বাল্য বিয়ে কাকে বলে", "term_child_marriage"),
-        ("1098 number ta ki", "helplines"),
+        ("1098 number ta ki", "service_bd_1098"),  # a question about the service itself
         ("কাকে ফোন করব", "helplines"),
     ],
 )
@@ -60,7 +61,7 @@ def test_a_question_in_english_is_answered_in_english_even_after_bengali(run, co
 def test_danger_in_bengali_reaches_999_and_1098_in_bengali(run, conversations, message):
     reply = run(conversations.handle("ask", "danger", message, language="en"))
     text = reply_text(reply.turn)
-    assert reply.turn.intent in {"danger", "extortion"}
+    assert reply.turn.intent in HELP_KINDS  # danger, a child taken, extortion...
     assert reply.language == "bn"
     # Phone numbers stay in Latin digits so they can be dialled as written.
     assert "999" in text and "1098" in text and "৯৯৯" not in text

@@ -16,7 +16,7 @@ def test_the_project_content_passes_the_check():
     content = load_content(paths.CONTENT_DIR)
     assert len(content.terms) >= 5
     assert {"bd_999", "bd_1098", "bd_109"} <= set(content.helplines)
-    assert {"BD", "GB", "FR", "ES", "US"} == set(content.countries)
+    assert {"BD", "GB", "FR", "ES", "US", "MX", "CO", "PE", "CI"} == set(content.countries)
     assert len(content.topics) >= 12 and content.campaign is not None
 
 
@@ -42,7 +42,7 @@ BROKEN = [
      "terms.yml: child_pornography: a term marked 'avoid' needs an alternative in 'say_instead'"),
     ("terms.yml", "    definition:\n      en: >-\n        When someone builds", "    definition:\n      bn: >-\n        When someone builds",
      "terms.yml: grooming: 'definition' is missing in English (en)"),
-    ("helplines.yml", "    checked: 2026-11-23\n", "", "helplines.yml: bd_999: missing 'checked'"),
+    ("helplines.yml", "    checked: 2026-12-03\n", "", "helplines.yml: bd_999: missing 'checked'"),
     ("terms.yml", "      en: [child sexual abuse material, CSAM", "      en: [grooming, CSAM",
      "terms.yml: csam: name 'grooming' is also a name of 'grooming'"),
     ("terms.yml", "        Involving a child (anyone under 18) in sexual activity.",
@@ -72,6 +72,13 @@ BROKEN = [
      "guidance.yml: grooming_signs: 'title' is missing in English (en)"),
     ("campaign.yml", "  sources:\n    - title: Centre for Women and Children Studies (CWCS)\n      url: https://www.cwcsbd.org/\n"
      "    - title: HEROES project\n      url: https://heroes-fct.eu/\n", "", "campaign.yml: campaign: missing source"),
+    # A country's own routes for a kind of safety answer.
+    ("helplines.yml", "      self_harm: [fr_3114]\n", "      self_harm: [fr_3115]\n",
+     "helplines.yml: country FR routes.self_harm: 'entries' names helpline 'fr_3115', which does not exist in this file"),
+    ("helplines.yml", "      self_harm: [fr_3114]\n", "      sadness: [fr_3114]\n",
+     "helplines.yml: country FR routes.sadness: 'sadness' is not a safety answer"),
+    ("helplines.yml", "        sources:\n          - title: The Front Page", "        source:\n          - title: The Front Page",
+     "helplines.yml: country BD routes.child_marriage_now: missing source"),
     # The reports' labels.
     ("reports.yml", "  asked_back: {en:", "  asked_bak: {en:", "reports.yml: outcomes.asked_back: missing: the reports need it"),
     ("reports.yml", "  term: {en: Terms, bn: পরিভাষা,", "  term: {bn: পরিভাষা,", "reports.yml: kinds.term: 'term' is missing in English (en)"),

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from bot import paths
+from bot.content.load import load_content
 from bot.evaluation import (
     KINDS,
     Example,
@@ -19,6 +20,7 @@ from bot.evaluation import (
     predict,
     summarise,
 )
+from bot.safety import SAFETY_KINDS
 from bot.training.train import build
 
 HELDOUT = load_heldout()
@@ -33,14 +35,15 @@ TERM_IDS = set(
 TOPIC_IDS = set(
     "grooming_signs sexual_extortion nude_image_shared report_csam talking_to_children "
     "settings_and_supervision supporting_disclosure signs_of_abuse trafficking_lures "
-    "ai_generated_images livestreamed_abuse child_marriage teacher_classroom".split()
+    "ai_generated_images livestreamed_abuse child_marriage teacher_classroom online_safety cyberbullying".split()
 )
 LABELS_BY_KIND = {
     "term": {f"term_{i}" for i in TERM_IDS},
     "topic": {f"topic_{i}" for i in TOPIC_IDS},
     "helpline": {"helplines"},
+    "service": {f"service_{ident}" for ident in load_content(paths.CONTENT_DIR).helplines},
     "campaign": {"campaign"},
-    "safety": {"danger", "child_disclosure", "disclosure", "extortion", "harmful_request"},
+    "safety": set(SAFETY_KINDS),
     "small_talk": {"greet", "help", "thanks", "goodbye", "bot_challenge"},
     "out_of_scope": {"out_of_scope"},
 }

@@ -128,15 +128,15 @@ def test_country_menu_offers_the_models_countries_and_shows_their_helplines(run,
     assert "1098" in reply["text"]
 
 
-def test_default_country_follows_the_telegram_language():
-    countries = ["BD", "GB", "FR"]
-    assert ui.default_country("bn", countries) == "BD"
-    assert ui.default_country("en-GB", countries) == "GB"
-    assert ui.default_country("fr", countries) == "FR"
-    assert ui.default_country("es", countries) == "BD"  # no Spanish helplines yet
-    assert ui.default_country("en-US", countries) == "BD"
-    assert ui.default_country(None, countries) == "BD"
-    assert ui.default_country("xx-ZZ", countries) == "BD"
+def test_the_country_comes_from_the_language_codes_region_never_from_the_language_alone():
+    countries = ["BD", "GB", "FR", "ES", "MX"]
+    assert ui.country_of_language_code("en-GB", countries) == "GB"
+    assert ui.country_of_language_code("es-MX", countries) == "MX"
+    assert ui.country_of_language_code("es", countries) is None  # Madrid or Lima: ask
+    assert ui.country_of_language_code("fr", countries) is None
+    assert ui.country_of_language_code("bn", countries) is None
+    assert ui.country_of_language_code("en-US", countries) is None  # not served here
+    assert ui.country_of_language_code(None, countries) is None
 
 
 def test_forget_asks_first_then_erases_the_conversation(run, polling, recorded_conversations):
@@ -397,3 +397,14 @@ def test_logs_hold_no_user_text_no_ids_and_never_the_token(run, api, recorded_co
     assert api.token.split(":")[1] not in logged
     assert str(CHAT) not in logged
     assert "secret worry" not in logged
+
+
+def test_a_spanish_speaker_whose_telegram_names_no_country_is_asked_for_it(run, polling):
+    chat = CHAT + 41
+    polling.message(chat, "hola", language="es")
+    greeting, question = run(polling.wait_for("sendMessage", count=2, chat_id=chat))
+    payloads = keyboard_payloads(question)
+    assert {"c:ES", "c:MX", "c:CO", "c:PE", "c:FR", "c:CI"} <= set(payloads)
+    polling.press(chat, "c:MX")
+    reply = run(polling.wait_for("sendMessage", count=3, chat_id=chat))[2]
+    assert "911" in reply["text"]

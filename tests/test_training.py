@@ -59,7 +59,8 @@ def test_the_loaded_classifier_scores_without_copying_its_weights(assistant):
     from bot.nlu.linear_classifier import LinearIntentClassifier
 
     nodes = assistant.agent.processor.graph_runner._nodes  # bot.graph_runner keeps the loaded nodes
+    # The intent classifier and the safety classifier, which reads the same features.
     classifiers = [n._component for n in nodes.values() if isinstance(n._component, LinearIntentClassifier)]
-    assert len(classifiers) == 1
-    weights = classifiers[0].clf.coef_
-    assert weights.T.flags["C_CONTIGUOUS"]  # what scipy needs to multiply without a copy
+    assert len(classifiers) == 2
+    for classifier in classifiers:
+        assert classifier.clf.coef_.T.flags["C_CONTIGUOUS"]  # what scipy needs to multiply without a copy

@@ -15,7 +15,7 @@ PHRASE_KINDS = ("contains", "whole_message", "unless")
 INTERNATIONAL = "INT"
 # Words in braces that a reply, a topic's answer or its report route may contain; they become
 # the contacts for the user's country when the model is trained.
-COUNTRY_PLACEHOLDERS = ("emergency", "child_helpline", "helplines", "report_online")
+COUNTRY_PLACEHOLDERS = ("emergency", "child_helpline", "helplines", "report_online", "routes")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,11 @@ class Helpline:
     purpose: Localized
     sources: Tuple[Source, ...]
     checked: str
+    # What it says about itself, where a source states it: who can contact it, whether it
+    # is anonymous or confidential, and what happens after a call or a report.
+    who: Optional[Localized] = None
+    privacy: Optional[Localized] = None
+    next: Optional[Localized] = None
 
     @property
     def has_phone(self) -> bool:
@@ -95,6 +100,18 @@ class Country:
     report_online: Tuple[str, ...]
     # Words that name the country in a question, per language ("france", "the uk").
     mentions: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    # The country's own routes for a kind of safety answer (bot/safety.py), besides the
+    # emergency number and the child helpline every safety answer shows.
+    routes: Dict[str, "Route"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where else to turn in a country for one kind of safety answer, and why there."""
+
+    entries: Tuple[str, ...]
+    note: Optional[Localized] = None
+    sources: Tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)

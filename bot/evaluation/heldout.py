@@ -28,13 +28,14 @@ import yaml
 
 from bot import paths
 from bot.language import language_of_variant
+from bot.safety import SAFETY_KINDS
 from bot.stats.events import FALLBACK_ACTIONS
 
 HELDOUT_FILE = paths.ROOT / "tests" / "data" / "heldout.yml"
-KINDS = ("term", "topic", "helpline", "campaign", "safety", "small_talk", "out_of_scope")
+KINDS = ("term", "topic", "helpline", "service", "campaign", "safety", "small_talk", "out_of_scope")
 FALLBACK_INTENT = "nlu_fallback"
 ASK_BACK_ACTIONS = FALLBACK_ACTIONS | {"utter_ask_back"}
-SAFETY_PATH = frozenset({"danger", "child_disclosure", "disclosure", "extortion", "harmful_request"})
+SAFETY_PATH = SAFETY_KINDS
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class Example:
     origin: str = ""
     # The country the asker is in, where the source says (answers about helplines depend on it).
     country: str = ""
+    # "child" when a child or teenager asks for themselves; the labeller's reason for a label.
+    voice: str = ""
+    note: str = ""
 
     @property
     def language(self) -> str:
@@ -143,7 +147,7 @@ class Report:
 
 
 REQUIRED_KEYS = {"text", "label", "kind"}
-OPTIONAL_KEYS = {"script", "source", "origin", "country"}
+OPTIONAL_KEYS = {"script", "source", "origin", "country", "voice", "note"}
 
 
 def load_heldout(path: Path = HELDOUT_FILE) -> List[Example]:
@@ -240,7 +244,7 @@ def evaluate(conversations: Any, examples: Optional[Sequence[Example]] = None, t
     return summarise(outcomes, conversations.intents, top=top)
 
 
-def format_report(report: Report) -> str:
+def format_report(report: Report, texts: bool = True) -> str:
     lines = [
         f"Held-out questions: {report.total}; evaluated: {report.evaluated}; "
         f"unknown label (item not in the model): {report.unknown_label}",
@@ -258,13 +262,13 @@ def format_report(report: Report) -> str:
     if report.confused:
         lines += ["", "Most confused (expected -> got):"]
         lines += [f"  {n:>3}  {e} -> {g}" for e, g, n in report.confused]
-    if report.wrong_confident_items:
+    if report.wrong_confident_items and texts:
         lines += ["", "Wrong and confident:"]
         lines += [f"  {t!r}: {e} -> {g}" for t, e, g in report.wrong_confident_items]
     lines += ["", f"Safety questions answered with a term or topic: {len(report.safety_answered_as_item)}"]
-    lines += [f"  {t!r}: {e} -> {g}" for t, e, g in report.safety_answered_as_item]
+    lines += [f"  {t!r}: {e} -> {g}" for t, e, g in report.safety_answered_as_item if texts]
     lines += [f"Ordinary questions sent to the safety path: {len(report.ordinary_sent_to_safety)}"]
-    lines += [f"  {t!r}: {e} -> {g}" for t, e, g in report.ordinary_sent_to_safety]
+    lines += [f"  {t!r}: {e} -> {g}" for t, e, g in report.ordinary_sent_to_safety if texts]
     if report.unknown_labels:
         lines += ["", "Labels the model does not know: " + ", ".join(report.unknown_labels)]
     return "\n".join(lines)

@@ -26,15 +26,20 @@ def language_rate(outcomes: Sequence[Outcome]) -> float:
 
 
 class Overview:
-    def __init__(self, conversations: Any, content: Content, data_paths: Sequence[Path]) -> None:
+    """`others`: more models answering through the same path (Rasa's default configuration
+    trained on the same data), reported beside the project's model and the baseline."""
+
+    def __init__(self, conversations: Any, content: Content, data_paths: Sequence[Path], others: Optional[Dict[str, Any]] = None) -> None:
         self.conversations = conversations
         self.content = content
         self.baseline = Baseline(training_pairs(data_paths))
+        self.others = others or {}
 
     def heldout(self, path: Path, top: int = 10) -> Dict[str, Any]:
         examples = load_heldout(path)
         outcomes = asyncio.run(predict(self.conversations, examples))
         known = self.conversations.intents
+        others = {name: by_script(asyncio.run(predict(other, examples))) for name, other in self.others.items()}
         sets: Dict[str, Any] = {}
         for script, group in sorted(by_script(outcomes).items()):
             accuracy, _ = baseline_accuracy(self.baseline, [o.example for o in group], known)
@@ -42,6 +47,7 @@ class Overview:
                 "report": summarise(group, known, top=top),
                 "baseline_accuracy": accuracy,
                 "in_its_language": language_rate(group),
+                "others": {name: summarise(o[script], known).accuracy for name, o in others.items()},
             }
         return sets
 
@@ -49,33 +55,37 @@ class Overview:
         return evaluate_safety(self.conversations, self.content, load_safety_set(path))
 
 
-def format_heldout(name: str, sets: Dict[str, Any]) -> str:
+def format_heldout(name: str, sets: Dict[str, Any], texts: bool = False) -> str:
     lines = [f"== {name}"]
     for script, figures in sets.items():
         report: Report = figures["report"]
+        others = "".join(f", {name} {accuracy:.1%}" for name, accuracy in figures.get("others", {}).items())
         lines += [
             "",
-            f"-- script {script}: model {report.accuracy:.1%}, TF-IDF baseline {figures['baseline_accuracy']:.1%}, "
+            f"-- script {script}: model {report.accuracy:.1%}{others}, TF-IDF baseline {figures['baseline_accuracy']:.1%}, "
             f"answered in its language {figures['in_its_language']:.1%}",
-            format_report(report),
+            format_report(report, texts),
         ]
     return "\n".join(lines)
 
 
 def run_overview(
-    conversations: Any, content: Content, data_paths: Sequence[Path], heldout: Optional[Path] = None, top: int = 10
+    conversations: Any, content: Content, data_paths: Sequence[Path], heldout: Optional[Path] = None, top: int = 10,
+    others: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """{file name: figures}: held-out sets by script, then (for the full run) the safety sets."""
-    overview = Overview(conversations, content, data_paths)
+    overview = Overview(conversations, content, data_paths, others)
     results: Dict[str, Any] = {path.name: overview.heldout(path, top) for path in ([heldout] if heldout else heldout_files())}
     if heldout is None:
         results.update({path.name: overview.safety(path) for path in SAFETY_FILES})
     return results
 
 
-def format_overview(results: Dict[str, Any]) -> str:
+def format_overview(results: Dict[str, Any], texts: bool = False) -> str:
+    """The figures; with `texts`, also the held-out messages that went wrong. Held-out texts
+    stay out of sight by default: whoever reads them must not write training data after."""
     return "\n\n".join(
-        f"== {name}\n{format_safety(figures)}" if isinstance(figures, SafetyReport) else format_heldout(name, figures)
+        f"== {name}\n{format_safety(figures, texts)}" if isinstance(figures, SafetyReport) else format_heldout(name, figures, texts)
         for name, figures in results.items()
     )
 
@@ -85,7 +95,12 @@ def overview_json(results: Dict[str, Any]) -> Dict[str, Any]:
         if isinstance(figures, SafetyReport):
             return asdict(figures)
         return {
-            script: {**f["report"].as_dict(), "baseline_accuracy": round(f["baseline_accuracy"], 4), "in_its_language": round(f["in_its_language"], 4)}
+            script: {
+                **f["report"].as_dict(),
+                "baseline_accuracy": round(f["baseline_accuracy"], 4),
+                "in_its_language": round(f["in_its_language"], 4),
+                **{f"{name}_accuracy": round(a, 4) for name, a in f.get("others", {}).items()},
+            }
             for script, f in figures.items()
         }
 

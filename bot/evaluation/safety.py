@@ -18,20 +18,11 @@ import yaml
 from bot import paths
 from bot.content.schema import Content
 from bot.evaluation.heldout import SAFETY_PATH
+from bot.safety import REFUSAL
 from bot.language import language_of_variant
 
 SAFETY_FILES = sorted((paths.ROOT / "tests" / "data").glob("safety_heldout*.yml"))
-# Kinds of safety message the held-out sets name before the bot has a path of their own:
-# the path that answers them today. A kind leaves this table when its own path exists.
-PATH_TODAY = {
-    "missing_child": "danger",
-    "exploitation_now": "danger",
-    "child_marriage_now": "danger",
-    "self_harm": "danger",
-    "sexual_assault": "disclosure",
-}
 # A refusal carries the emergency number for a child in danger, but no child helpline.
-REFUSAL = "harmful_request"
 
 
 @dataclass(frozen=True)
@@ -43,7 +34,7 @@ class Message:
 
     @property
     def expected(self) -> str:
-        return PATH_TODAY.get(self.label, self.label)
+        return self.label
 
 
 def load_safety_set(path: Path) -> List[Message]:
@@ -124,7 +115,7 @@ def score(content: Content, messages: Sequence[Message], replies: Sequence[Any],
     return SafetyReport(dict(safety), dict(ordinary), dict(by_label))
 
 
-def format_safety(report: SafetyReport) -> str:
+def format_safety(report: SafetyReport, texts: bool = True) -> str:
     lines = [f"{'safety messages':<20}{'n':>5}{'reached help':>14}{'right answer':>14}{'in language':>13}"]
     for name, score in sorted(report.safety.items()) + sorted(report.by_label.items()):
         lines.append(
@@ -134,6 +125,8 @@ def format_safety(report: SafetyReport) -> str:
     lines += ["", f"{'ordinary questions':<20}{'n':>5}{'false alarms':>14}{'in language':>13}"]
     for name, score in sorted(report.ordinary.items()):
         lines.append(f"{name:<20}{score.total:>5}{score.rate(score.false_alarms):>14.1%}{score.rate(score.in_its_language):>13.1%}")
+    if not texts:
+        return "\n".join(lines)
     missed = report.safety.get("all", Score()).missed
     if missed:
         lines += ["", "Safety messages that did not reach help:"] + [f"  {m}" for m in missed]

@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.safety_net import variants
+from bot.nlu.safety_net import within_one_edit, variants
 from bot.text import words as normalise
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -30,10 +30,21 @@ UNKNOWN_WORDS_INTENT = "unknown_words"
 class Vocabulary:
     def __init__(self, words: Set[str]) -> None:
         self.words = words
-        self.forms = {form for word in words for form in variants(word)}
+        # Each word under every form it takes with one letter deleted: two words within one
+        # edit share a form, but so do some two edits apart ("plorb", "porbo"), so a shared
+        # form is only a candidate.
+        self.forms: Dict[str, Set[str]] = {}
+        for word in words:
+            for form in variants(word):
+                self.forms.setdefault(form, set()).add(word)
+
+    def knows(self, word: str) -> bool:
+        if word in self.words:
+            return True
+        return any(within_one_edit(word, known) for form in variants(word) for known in self.forms.get(form, ()))
 
     def knows_any(self, words: List[str]) -> bool:
-        return any(word in self.words or any(form in self.forms for form in variants(word)) for word in words)
+        return any(self.knows(word) for word in words)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

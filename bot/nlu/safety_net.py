@@ -7,7 +7,12 @@ campaign's curated phrases (content/safety.yml, compiled into lookup tables name
 `safety_<intent>`), the message's intent becomes that safety intent with full confidence.
 Matching is on normalised words; a long word may be misspelt by one letter.
 
-Where no phrase matches, the classifier's doubt counts for safety, not against it: when a
+The safety classifier (bot/nlu/safety_classifier.py) runs before it: where it is sure enough
+of a kind, it names which safety answer a phrase's message gets (a phrase about a child
+"taken" may be a missing child), and where no phrase matches, its recall-first flag alone
+takes the message to the safety path.
+
+Where neither speaks, the intent classifier's doubt counts for safety, not against it: when a
 safety intent scores at least `recall_threshold` anywhere in the ranking, that safety answer
 is given, whatever scored higher (a danger message half-read as a guidance question still
 gets the emergency number first). The threshold was chosen on the team's own tests
@@ -32,9 +37,18 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.safety_classifier import SAFETY
+from bot.safety import HELP_KINDS, REFUSAL
 from bot.text import words as normalise
 
 FALLBACK_INTENT = "nlu_fallback"
+# The curated phrases were written for the broad answers; the kinds that later got answers
+# of their own refine them. A phrase's answer changes only into one of its refinements (a
+# "took my son" phrase may be a missing child; a blackmail phrase stays sexual extortion).
+REFINES = {
+    "danger": frozenset({"missing_child", "exploitation_now", "child_marriage_now", "self_harm"}),
+    "disclosure": frozenset({"sexual_assault"}),
+}
 # Lookup tables: safety_<intent> (phrases anywhere), safety_whole_message_<intent> (the whole
 # message) and safety_unless_<intent> (phrases that cancel the intent's other matches).
 LOOKUP_PREFIX = "safety_"
@@ -45,7 +59,7 @@ PHRASES_FILE = "safety_phrases.json"
 FUZZY_MIN_LENGTH = 5
 
 
-def _within_one_edit(a: str, b: str) -> bool:
+def within_one_edit(a: str, b: str) -> bool:
     if a == b:
         return True
     if abs(len(a) - len(b)) > 1:
@@ -62,7 +76,7 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 def _word_matches(phrase_word: str, word: str) -> bool:
     if len(phrase_word) >= FUZZY_MIN_LENGTH:
-        return _within_one_edit(phrase_word, word)
+        return within_one_edit(phrase_word, word)
     return phrase_word == word
 
 
@@ -128,6 +142,10 @@ class PhraseMatcher:
     def _cancelled(self, intent: str, words: List[str]) -> bool:
         return any(contains(words, phrase) for phrase in self._unless.get(intent, ()))
 
+    def cancels(self, intent: str, text: str) -> bool:
+        """Whether the text holds one of the intent's `unless` phrases."""
+        return self._cancelled(intent, normalise(text))
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyNet(GraphComponent, IntentClassifier):
@@ -138,7 +156,19 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # Safety intents in order of precedence: the first that matches wins; the
         # confidence the classifier alone needs for an intent (no phrase matched); and the
         # score at which a safety intent anywhere in the ranking takes over.
-        return {"precedence": [], "min_confidence": {}, "recall_threshold": None, "recall_intents": []}
+        # kind_min: the share a help kind needs in the safety classifier to name the answer;
+        # refine_min: the share it needs to make a phrase's broad answer a narrower one;
+        # refusal_min: the share a refusal needs when no phrase asked for it (the bar the
+        # intent classifier's min_confidence sets for harmful_request).
+        return {
+            "precedence": [],
+            "min_confidence": {},
+            "recall_threshold": None,
+            "recall_intents": [],
+            "kind_min": 0.2,
+            "refine_min": 0.5,
+            "refusal_min": 0.8,
+        }
 
     def __init__(self, config: Dict[Text, Any], storage: ModelStorage, resource: Resource, matcher: PhraseMatcher) -> None:
         self._config = config
@@ -177,14 +207,44 @@ class SafetyNet(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            intent = self.matcher.match(text) if text and not text.startswith("/") else None
-            if intent is None and text and not text.startswith("/"):
-                intent = self._doubted_safety(message)
+            intent = self._safety_answer(message, text) if text and not text.startswith("/") else None
             if intent is not None:
                 self._route(message, intent)
             else:
                 self._hold_to_minimum(message)
         return messages
+
+    def _safety_answer(self, message: Message, text: str) -> Optional[str]:
+        """The safety answer a typed message gets, if any.
+
+        A curated phrase decides that the message takes the safety path; the safety
+        classifier (bot/nlu/safety_classifier.py), when it is sure enough of a kind, names
+        which answer. Without a phrase, the classifier's flag decides, then the intent
+        classifier's doubt. A refusal needs a phrase or a classifier sure of it: a worried
+        parent is never refused on a guess.
+        """
+        phrase = self.matcher.match(text)
+        judged = message.get(SAFETY) or {}
+        if phrase is not None and phrase not in HELP_KINDS:  # a refusal, or the word "help"
+            return phrase
+        if phrase is not None:
+            refined = self._named_kind(judged, self._config["refine_min"])
+            return refined if refined in REFINES.get(phrase, ()) else phrase
+        if judged.get("flagged"):
+            sure = judged["kind"] == REFUSAL and judged["kinds"][REFUSAL] >= self._config["refusal_min"]
+            if sure and not self.matcher.cancels(REFUSAL, text):
+                return REFUSAL
+            named = self._named_kind(judged)
+            if named is not None:
+                return named
+        return self._doubted_safety(message)
+
+    def _named_kind(self, judged: Dict[str, Any], minimum: Optional[float] = None) -> Optional[str]:
+        """The help kind the safety classifier gives most weight, if it gives it enough."""
+        kinds = {kind: score for kind, score in (judged.get("kinds") or {}).items() if kind in HELP_KINDS}
+        best = max(kinds, key=kinds.get, default=None)
+        needed = self._config["kind_min"] if minimum is None else minimum
+        return best if best is not None and kinds[best] >= needed else None
 
     def _doubted_safety(self, message: Message) -> Optional[str]:
         """The best-scoring safety intent, if it scores at least the recall threshold."""
@@ -204,6 +264,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     def _hold_to_minimum(self, message: Message) -> None:
         predicted = message.get(INTENT) or {}
+        if predicted.get("name") == REFUSAL and self.matcher.cancels(REFUSAL, message.get(TEXT) or ""):
+            # "where can I report ...": a question about reporting is never refused.
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (REFUSAL, FALLBACK_INTENT)]
+            if ranking:
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                return
         needed = self._config["min_confidence"].get(predicted.get("name"))
         if needed is not None and (predicted.get("confidence") or 0.0) < needed:
             fallback = {"name": FALLBACK_INTENT, "confidence": needed}

@@ -2,8 +2,9 @@
 cards. Every sentence comes from content/; this module only lays the texts out."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from bot.content.schema import Contact, Content, Helpline, Localized, Term, Topic
 
@@ -12,6 +13,8 @@ CAMPAIGN_INTENT = "campaign"
 # The slot that remembers the last item answered, so "tell me more" and "what should I do?"
 # can answer for it.
 TOPIC_SLOT = "topic"
+# The {routes} placeholder with the line break before it, taken out when a country has none.
+EMPTY_ROUTES = re.compile(r"\n?\{routes\}")
 
 
 def term_intent(term: Term) -> str:
@@ -20,6 +23,11 @@ def term_intent(term: Term) -> str:
 
 def topic_intent(topic: Topic) -> str:
     return f"topic_{topic.id}"
+
+
+def service_intent(helpline: Helpline) -> str:
+    """Questions about one helpline or report route itself."""
+    return f"service_{helpline.id}"
 
 
 def guide_intents(content: Content) -> Dict[str, Topic]:
@@ -115,7 +123,15 @@ class Cards:
     def all_helplines(self, audience: Audience) -> str:
         return "\n\n".join(part for part in (self.helplines_block(audience), self.international_block(audience)) if part)
 
-    def country_values(self, audience: Audience) -> Dict[str, Any]:
+    def routes_block(self, audience: Audience, kind: Optional[str]) -> str:
+        """The country's own routes for a kind of safety answer: its note, then the entries."""
+        route = self.content.countries[audience.country].routes.get(kind or "")
+        if route is None:
+            return ""
+        note = [route.note.get(audience.language)] if route.note else []
+        return "\n".join(note + self.helpline_lines(route.entries, audience))
+
+    def country_values(self, audience: Audience, kind: Optional[str] = None) -> Dict[str, Any]:
         country = self.content.countries[audience.country]
         emergency = self.content.helplines[country.emergency]
         child = self.content.helplines[country.child_helpline]
@@ -134,20 +150,28 @@ class Cards:
             "helplines": self.helplines_block(audience),
             "report_online": "\n".join(self.helpline_lines(country.report_online, audience)),
             "helpline": _HelplineLines(self, audience),
+            "routes": self.routes_block(audience, kind),
         }
 
     # Replies, terms and topics ----------------------------------------------------------
 
-    def fill(self, text: str, audience: Audience) -> str:
+    def fill(self, text: str, audience: Audience, kind: Optional[str] = None) -> str:
         """Put the user's country's contacts in place of the placeholders.
 
         The content check allows only known placeholders, so every brace is one of them.
+        {routes} (the country's own routes for the reply `kind`) may be empty: its line
+        goes with it.
         """
-        return text.format(**self.country_values(audience)) if "{" in text else text
+        if "{" not in text:
+            return text
+        values = self.country_values(audience, kind)
+        if not values["routes"]:
+            text = EMPTY_ROUTES.sub("", text)
+        return text.format(**values)
 
-    def reply_renderer(self, reply: Localized) -> Render:
+    def reply_renderer(self, reply: Localized, kind: Optional[str] = None) -> Render:
         def render(audience: Audience) -> str:
-            return self.fill(reply.get(audience.language), audience)
+            return self.fill(reply.get(audience.language), audience, kind)
 
         return render
 
@@ -186,9 +210,24 @@ class Cards:
 
         return render
 
+    def service_renderer(self, helpline: Helpline) -> Render:
+        """What an entry says about itself: its line, who can contact it, how private it is,
+        what happens next, as far as its sources state them."""
+
+        def render(audience: Audience) -> str:
+            parts = [self.helpline_line(helpline, audience)]
+            for key, text in (("who", helpline.who), ("privacy", helpline.privacy), ("next", helpline.next)):
+                if text is not None:
+                    parts.append(self.fmt(f"service_{key}", audience, text=text.get(audience.language)))
+            parts.append(self.sources_line(helpline.sources, audience))
+            return "\n\n".join(parts)
+
+        return render
+
     def item_labels(self, language: str) -> Dict[str, str]:
         """Short names of the items, for "Did you mean ...?" buttons."""
         labels = {term_intent(term): term.heading(language) for term in self.content.terms}
+        labels.update({service_intent(h): h.name.get(language) for h in self.content.helplines.values()})
         labels.update({intent: item.title.get(language) for intent, item in guide_intents(self.content).items()})
         return labels
 

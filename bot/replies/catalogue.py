@@ -11,12 +11,14 @@ import re
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from bot.content.schema import DEFAULT_LANGUAGE, Content, Term
+from bot.safety import HELP_KINDS
 from bot.replies.cards import (
     DEFAULT_COUNTRY,
     Audience,
     Cards,
     Render,
     guide_intents,
+    service_intent,
     term_intent,
 )
 
@@ -33,7 +35,7 @@ FOLLOWUP = "utter_followup_more"
 # item needs. Asking back offers the likeliest three. A safety answer offers the one item the
 # question was most likely about, so that a worried parent whose question only sounded like
 # danger still finds the guidance asked for; a refusal never offers anything.
-CHOICES = {"ask_back": (3, 0.0), "danger": (1, 0.15), "child_disclosure": (1, 0.15), "disclosure": (1, 0.15), "extortion": (1, 0.15)}
+CHOICES = {"ask_back": (3, 0.0), **{kind: (1, 0.15) for kind in HELP_KINDS}}
 
 Response = Dict[str, Any]
 Variation = Callable[[Audience], Response]
@@ -92,7 +94,7 @@ class Catalogue:
         content, cards = self.content, self.cards
         table = {
             f"utter_{key}": self._variation(
-                cards.reply_renderer(reply), buttons=key, choices=CHOICES.get(key), extra=self.reply_extra(key)
+                cards.reply_renderer(reply, key), buttons=key, choices=CHOICES.get(key), extra=self.reply_extra(key)
             )
             for key, reply in content.replies.items()
         }
@@ -102,6 +104,8 @@ class Catalogue:
             table[f"utter_{term_intent(term)}"] = self._variation(cards.term_renderer(term), extra=extra)
         for intent, item in guide_intents(content).items():
             table[f"utter_{intent}"] = self._variation(cards.topic_renderer(item))
+        for helpline in content.helplines.values():
+            table[f"utter_{service_intent(helpline)}"] = self._variation(cards.service_renderer(helpline))
         return table
 
     def _followups(self) -> Dict[str, Render]:

@@ -7,6 +7,8 @@ from typing import List, Optional
 
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table
 
+from bot.safety import HELP_KINDS, REFUSAL
+
 metadata = MetaData()
 
 # What every statistic is counted by, with each label's maximum length.
@@ -58,8 +60,8 @@ dropped_events = Table(
     Column("count", Integer, nullable=False),
 )
 
-SAFETY_INTENTS = frozenset({"danger", "child_disclosure", "disclosure", "extortion"})
-REFUSAL_INTENTS = frozenset({"harmful_request"})
+SAFETY_INTENTS = frozenset(HELP_KINDS)
+REFUSAL_INTENTS = frozenset({REFUSAL})
 SMALL_TALK_INTENTS = frozenset({"greet", "help", "thanks", "goodbye", "bot_challenge", "unsupported_message"})
 MENU_INTENTS = frozenset({"glossary", "privacy", "choose_language", "choose_country", "forget"})
 # Replies that could not answer and give the help buttons and the helplines instead.
@@ -72,7 +74,7 @@ def kind_of(intent: str) -> str:
         return "term"
     if intent.startswith("topic_"):
         return "topic"
-    if intent == "helplines":
+    if intent == "helplines" or intent.startswith("service_"):
         return "helpline"
     if intent == "campaign":
         return "campaign"

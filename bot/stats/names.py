@@ -24,6 +24,7 @@ class Names:
         self.language = language
         self._terms = {f"term_{term.id}": term for term in content.terms}
         self._topics = {f"topic_{topic.id}": topic.title for topic in content.topics}
+        self._services = {f"service_{h.id}": h.name for h in content.helplines.values()}
         if content.campaign is not None:
             self._topics["campaign"] = content.campaign.title
 
@@ -87,6 +88,8 @@ class Names:
             return _capitalised(term.heading(self.language))
         if item in self._topics:
             return self._get(self._topics[item])
+        if item in self._services:
+            return self._get(self._services[item])
         items = self.content.report_labels["items"]
         return self._get(items.get(item) or items[RETIRED])
 

@@ -106,7 +106,8 @@ async def answer(
         CHANNEL, str(chat.id), text, language=language or prefs.language, country=country or prefs.country
     )
     # Menus and glossary pages follow the language the bot just answered in.
-    prefs = ui.Preferences(reply.language, country or prefs.country)
+    country_known = prefs.country_known or country is not None
+    prefs = ui.Preferences(reply.language, country or prefs.country, country_known)
     safety = reply.turn.intent in service.SAFETY_INTENTS
     for response in reply.turn.responses:
         if response.custom.get("paging"):
@@ -121,6 +122,18 @@ async def answer(
             for b in response.buttons
         ]
         await send_text(update, context, response.text, keyboard(buttons), safety)
+    # A new user whose country Telegram does not name is asked for it after the first answer:
+    # until they choose, the numbers shown are the default country's.
+    if not prefs.country_known and reply.turn.intent != "choose_country":
+        await _ask_country(update, context, conversations, prefs, safety)
+
+
+async def _ask_country(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversations: Conversations, prefs: ui.Preferences, safety: bool
+) -> None:
+    menu = ui.response_variation(conversations, "utter_choose_country", prefs)
+    buttons = [Button(b["title"], b["payload"]) for b in menu.get("buttons", [])]
+    await send_text(update, context, menu.get("text", ""), keyboard(buttons), safety)
 
 
 async def _edited(message: Message, body: str, markup: InlineKeyboardMarkup) -> bool:

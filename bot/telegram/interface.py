@@ -13,8 +13,6 @@ from bot.conversation import DEFAULT_COUNTRY, DEFAULT_LANGUAGE, Conversations, l
 
 CHANNEL = "telegram"
 GLOSSARY_PAGE_SIZE = 8
-# A Telegram language_code says more than the language: these name the likely country.
-LANGUAGE_COUNTRIES = {"bn": "BD", "fr": "FR", "es": "ES"}
 # The commands in the menu, in order, and what each sends through the conversation.
 # /about will send "/campaign" once the campaign intent exists; until then it greets.
 COMMANDS = {
@@ -35,33 +33,41 @@ ABOUT_INTENT = "campaign"
 class Preferences:
     language: str
     country: str
+    # False while the user has not chosen a country and Telegram did not name one: the bot
+    # then answers for its default country and asks for theirs.
+    country_known: bool = True
 
 
 def conversation_id(conversations: Conversations, chat_id: int) -> str:
     return conversations.conversation_ids(f"{CHANNEL}:{chat_id}")
 
 
-def default_country(raw_language: Optional[str], countries: Sequence[str]) -> str:
-    """bn -> BD, fr -> FR, es -> ES, en-GB -> GB, en-US -> US; unknown or unserved -> BD."""
+# The campaign's people write Bengali or English from Bangladesh, the default country; a
+# French or Spanish speaker may be anywhere from Paris to Abidjan or Madrid to Lima, so one
+# whose Telegram names no region is asked for their country.
+DEFAULT_COUNTRY_LANGUAGES = frozenset({"bn", "en"})
+
+
+def country_of_language_code(raw_language: Optional[str], countries: Sequence[str]) -> Optional[str]:
+    """en-GB -> GB, es-MX -> MX, fr-CI -> CI; a bare language says nothing about the country:
+    Spanish is written from Madrid to Lima, French from Paris to Abidjan."""
     parts = (raw_language or "").strip().replace("_", "-").split("-")
-    guess = LANGUAGE_COUNTRIES.get(parts[0].lower(), DEFAULT_COUNTRY)
-    if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha():
-        guess = parts[1].upper()
-    return guess if guess in countries else DEFAULT_COUNTRY
+    region = parts[1].upper() if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha() else None
+    return region if region in countries else None
 
 
 async def preferences(conversations: Conversations, chat_id: int, raw_language: Optional[str]) -> Preferences:
-    """The chat's language and country: as kept in its tracker, else guessed from Telegram."""
+    """The chat's language and country: as kept in its tracker, else from Telegram's
+    language code (its region only names a country)."""
     tracker = await conversations.assistant.tracker_store.retrieve(conversation_id(conversations, chat_id))
     if tracker is not None:
         language, country = tracker.get_slot("language"), tracker.get_slot("country")
         if language in conversations.languages and country in conversations.countries:
             return Preferences(str(language), str(country))
     language = language_code(raw_language)
-    return Preferences(
-        language if language in conversations.languages else DEFAULT_LANGUAGE,
-        default_country(raw_language, conversations.countries),
-    )
+    country = country_of_language_code(raw_language, conversations.countries)
+    known = country is not None or language in DEFAULT_COUNTRY_LANGUAGES
+    return Preferences(language if language in conversations.languages else DEFAULT_LANGUAGE, country or DEFAULT_COUNTRY, known)
 
 
 async def forget(conversations: Conversations, chat_id: int) -> bool:

@@ -24,7 +24,8 @@ from bot import paths
 from bot.content.load import load_content
 from bot.conversation import Conversations
 from bot.settings import Settings
-from bot.stats.events import REFUSAL_INTENTS, SAFETY_INTENTS as COUNTED_SAFETY_INTENTS, delivery_event
+from bot.safety import SAFETY_KINDS
+from bot.stats.events import delivery_event
 from bot.telegram.delivery import Dispatcher
 from bot.telegram.intake import POLL_TIMEOUT, AcknowledgingQueue, DurableUpdateProcessor, PollingReceiver
 from bot.telegram.lease import ReceiverLease
@@ -32,11 +33,8 @@ from bot.telegram.outbox import Outbox, Outgoing, SqliteOutbox
 from bot.telegram.sealing import Sealer
 
 DELIVERY = "delivery"
-# Answers whose loss would cost most: sent again when a send's outcome is unknown. The
-# safety kinds still being written are listed so they are covered the day they arrive.
-SAFETY_INTENTS = COUNTED_SAFETY_INTENTS | REFUSAL_INTENTS | frozenset(
-    {"missing_child", "exploitation_now", "child_marriage_now", "self_harm", "sexual_assault"}
-)
+# Answers whose loss would cost most: sent again when a send's outcome is unknown.
+SAFETY_INTENTS = SAFETY_KINDS
 
 
 @dataclass

@@ -10,6 +10,7 @@ renders every reply for the conversation's language and country from content/
 """
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,9 @@ import yaml
 
 from bot import paths
 from bot.content.schema import DEFAULT_LANGUAGE, Content
-from bot.replies.cards import CAMPAIGN_INTENT, DEFAULT_COUNTRY, TOPIC_SLOT, guide_intents, term_intent, topic_intent
+from bot.replies.cards import CAMPAIGN_INTENT, DEFAULT_COUNTRY, TOPIC_SLOT, guide_intents, service_intent, term_intent, topic_intent
 from bot.replies.catalogue import Catalogue
+from bot.safety import HELP_KINDS, REFUSAL
 
 COUNTRY_ENTITY = "country"
 
@@ -31,7 +33,7 @@ def build_domain(content: Content) -> Dict[str, Any]:
     responses = {name: [variation(catalogue.default)] for name, variation in catalogue.responses.items()}
     return {
         "version": "3.1",
-        "intents": item_intents(content),
+        "intents": item_intents(content) + safety_intents(),
         "slots": {
             "language": {
                 "type": "categorical",
@@ -75,8 +77,59 @@ def _in_every_language(by_language: Mapping[str, Sequence[str]]) -> List[str]:
 
 
 def item_intents(content: Content) -> List[str]:
-    """The intents that answer a subject: every term, every topic and the campaign."""
-    return [term_intent(term) for term in content.terms] + list(guide_intents(content))
+    """The intents that answer a subject: every term, every topic, the campaign and every
+    helpline or report route (questions about the service itself)."""
+    services = [service_intent(h) for h in content.helplines.values()]
+    return [term_intent(term) for term in content.terms] + list(guide_intents(content)) + services
+
+
+def _short_name(name: str) -> str:
+    """"Take It Down (NCMEC)" -> "take it down": what people call a service."""
+    return re.split(r" \(|, ", name, maxsplit=1)[0].strip().lower()
+
+
+def _owners(content: Content) -> Dict[str, List[str]]:
+    """helpline id -> the countries that show it (emergency, child helpline, lists, routes)."""
+    owners: Dict[str, List[str]] = {}
+    for code, country in content.countries.items():
+        routed = [i for route in country.routes.values() for i in route.entries]
+        for ident in {country.emergency, country.child_helpline, *country.listed, *country.report_online, *routed}:
+            owners.setdefault(ident, []).append(code)
+    return owners
+
+
+def service_names(content: Content) -> Dict[str, Dict[str, List[str]]]:
+    """intent -> language -> the short names people use for the service.
+
+    A name two entries share ("999" in Bangladesh and the UK) would teach the model nothing:
+    it becomes the name with the entry's country ("999 bangladesh") where one country shows
+    the entry, and is left out otherwise.
+    """
+    wanted: Dict[str, Dict[str, List[str]]] = {}
+    for helpline in content.helplines.values():
+        phones = [c.value for c in helpline.contacts if c.type == "phone"]
+        wanted[helpline.id] = {lang: [_short_name(name), *phones] for lang, name in helpline.name.texts.items()}
+    users: Dict[str, set] = {}
+    for ident, by_language in wanted.items():
+        for names in by_language.values():
+            for name in names:
+                users.setdefault(name, set()).add(ident)
+    owners = _owners(content)
+    result: Dict[str, Dict[str, List[str]]] = {}
+    for ident, by_language in wanted.items():
+        places = owners.get(ident, [])
+        named = {}
+        for lang, names in by_language.items():
+            country = re.sub(r"^the ", "", content.countries[places[0]].name.get(lang).lower()) if len(places) == 1 else None
+            unique = [n if len(users[n]) == 1 else f"{n} {country}" for n in names if len(users[n]) == 1 or country]
+            named[lang] = list(dict.fromkeys(unique))
+        result[service_intent(content.helplines[ident])] = named
+    return result
+
+
+def safety_intents() -> List[str]:
+    """The safety path's kinds (bot/safety.py), each answered by its reply in safety.yml."""
+    return [*HELP_KINDS, REFUSAL]
 
 
 def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
@@ -99,6 +152,9 @@ def build_nlu(content: Content, patterns: Dict[str, Any]) -> Dict[str, Any]:
     if content.campaign:
         titles = content.campaign.title.texts.values()
         nlu.append({"intent": CAMPAIGN_INTENT, "examples": _example_lines(dict.fromkeys(t.lower() for t in titles))})
+    for intent, by_language in service_names(content).items():
+        examples = [e for lang, names in by_language.items() for e in _examples(patterns["services"].get(lang, ()), "name", names)]
+        nlu.append({"intent": intent, "examples": _example_lines(dict.fromkeys(examples))})
     return {"version": "3.1", "nlu": nlu}
 
 
@@ -122,9 +178,10 @@ def build_country_mentions(content: Content) -> Dict[str, Any]:
 
 
 def build_rules(content: Content) -> Dict[str, Any]:
+    """One fixed rule per item and per safety kind: the intent, then its answer."""
     rules = [
         {"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
-        for intent in item_intents(content)
+        for intent in item_intents(content) + safety_intents()
     ]
     return {"version": "3.1", "rules": rules}
 

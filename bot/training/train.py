@@ -5,8 +5,9 @@ import hashlib
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 from bot import paths
 from bot.content.load import load_content
@@ -41,10 +42,13 @@ def rasa_environment() -> dict:
     return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
-def train(force: bool = False, model: Path = paths.MODEL_FILE, verbose: bool = False) -> bool:
+def train(force: bool = False, model: Path = paths.MODEL_FILE, verbose: bool = False, config: Optional[Path] = None) -> bool:
     """Train if needed; True when a new model was trained. Rasa's own output is shown only
-    when verbose (or when it fails); otherwise one line of progress."""
+    when verbose (or when it fails); otherwise one line of progress. `config`: another
+    pipeline on the same data (the evaluation's Rasa default baseline)."""
     files = build()
+    if config is not None:
+        files = replace(files, config=config)
     stamp = model.with_suffix("").with_suffix(".fingerprint")
     current = fingerprint(files)
     if not force and model.exists() and stamp.exists() and stamp.read_text() == current:
