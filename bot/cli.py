@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from bot.content import commands as content_cli
 from bot.settings import Settings
 
 
@@ -24,77 +25,6 @@ def _validate(args: argparse.Namespace) -> int:
     from bot.training.train import validate
 
     return validate()
-
-
-def _content_check(args: argparse.Namespace) -> int:
-    from bot import paths
-    from bot.content.load import ContentError, load_content
-    from bot.content.schema import INTERNATIONAL
-
-    try:
-        content = load_content(args.directory or paths.CONTENT_DIR)
-    except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) found in content/.", file=sys.stderr)
-        return 1
-    print(
-        f"content/ is fine: {len(content.terms)} terms, {len(content.topics)} topics, "
-        f"{len(content.helplines)} helplines in {len(content.countries)} countries and {INTERNATIONAL}."
-    )
-    from bot.content.translations import ContentTree
-
-    tree = ContentTree(args.directory or paths.CONTENT_DIR)
-    for language in content.languages:
-        if language != "en":
-            counts = tree.counts(language)
-            total = sum(counts.values())
-            print(
-                f"{content.languages[language]} ({language}): {total - counts['missing']} of {total} texts translated, "
-                f"{counts['reviewed']} reviewed by a native speaker, {counts['draft']} still drafts"
-            )
-    return 0
-
-
-def _content_export(args: argparse.Namespace) -> int:
-    from bot import paths
-    from bot.content.translations import ContentTree, export
-
-    tree = ContentTree(args.directory or paths.CONTENT_DIR)
-    if args.file == "-":
-        rows = export(tree, args.language, sys.stdout)
-    else:
-        # A byte-order mark lets spreadsheet programs read Bengali as UTF-8.
-        with open(args.file, "w", encoding="utf-8-sig", newline="") as out:
-            rows = export(tree, args.language, out)
-        print(f"{rows} texts written to {args.file}: fill in the '{args.language}' column, then `redheart content import`.")
-    return 0
-
-
-def _content_import(args: argparse.Namespace) -> int:
-    import csv
-
-    from bot import paths
-    from bot.content.load import ContentError, load_content
-    from bot.content.translations import ContentTree, import_rows
-
-    directory = args.directory or paths.CONTENT_DIR
-    tree = ContentTree(directory)
-    with open(args.file, encoding="utf-8-sig", newline="") as source:
-        taken, problems = import_rows(tree, csv.DictReader(source), reviewed=not args.draft)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    tree.write()
-    try:
-        load_content(directory)
-    except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print("content/ has problems after the import: fix them, or undo the change with git.", file=sys.stderr)
-        return 1
-    state = "as drafts" if args.draft else "and marked reviewed"
-    print(f"{taken} texts taken {state}; {len(problems)} rows left out.")
-    return 1 if problems else 0
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -277,17 +207,17 @@ def parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", parents=[verbosity], help="check content/ for missing sources, bad numbers and more")
     check.add_argument("--directory", type=Path, help="another content folder")
-    check.set_defaults(handler=_content_check)
+    check.set_defaults(handler=content_cli.check)
     export = content_commands.add_parser("export", parents=[verbosity], help="every text beside its translation, as CSV for a reviewer")
     export.add_argument("--language", required=True, help="the translation's language code (bn, fr, es)")
     export.add_argument("file", help="the CSV file to write, or - for standard output")
     export.add_argument("--directory", type=Path, help="another content folder")
-    export.set_defaults(handler=_content_export)
+    export.set_defaults(handler=content_cli.export_texts)
     take = content_commands.add_parser("import", parents=[verbosity], help="take a reviewed CSV back into content/ and mark its texts reviewed")
     take.add_argument("file", help="a CSV written by `redheart content export`, with the translation column filled in")
     take.add_argument("--draft", action="store_true", help="take the texts as drafts (a translator's), not reviewed")
     take.add_argument("--directory", type=Path, help="another content folder")
-    take.set_defaults(handler=_content_import)
+    take.set_defaults(handler=content_cli.import_texts)
 
     for name, handler, description in (
         ("chat", _chat, "a conversation in the terminal"),
