@@ -18,11 +18,10 @@ import yaml
 from bot import paths
 from bot.content.schema import Content
 from bot.evaluation.heldout import SAFETY_PATH
-from bot.safety import REFUSAL
 from bot.language import language_of_variant
+from bot.safety import REFUSAL
 
 SAFETY_FILES = sorted((paths.ROOT / "tests" / "data").glob("safety_heldout*.yml"))
-# A refusal carries the emergency number for a child in danger, but no child helpline.
 
 
 @dataclass(frozen=True)
@@ -31,10 +30,6 @@ class Message:
     label: str  # a safety kind, or "ordinary"
     script: str = "en"
     source: str = ""
-
-    @property
-    def expected(self) -> str:
-        return self.label
 
 
 def load_safety_set(path: Path) -> List[Message]:
@@ -70,7 +65,8 @@ def _numbers(content: Content, country: str) -> List[str]:
 
 
 def _reached_help(message: Message, intent: str, text: str, numbers: Sequence[str]) -> bool:
-    if message.expected == REFUSAL:
+    # A refusal carries the emergency number for a child in danger, but no child helpline.
+    if message.label == REFUSAL:
         return intent == REFUSAL
     return intent in SAFETY_PATH and intent != REFUSAL and all(number in text for number in numbers)
 
@@ -108,7 +104,7 @@ def score(content: Content, messages: Sequence[Message], replies: Sequence[Any],
         for score in (safety[message.script], safety["all"], by_label[message.label]):
             score.total += 1
             score.reached_help += helped
-            score.right_answer += intent == message.expected
+            score.right_answer += intent == message.label
             score.in_its_language += in_language
             if not helped:
                 score.missed.append(f"{message.text} -> {intent}")

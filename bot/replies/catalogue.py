@@ -11,7 +11,6 @@ import re
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from bot.content.schema import DEFAULT_LANGUAGE, Content, Term
-from bot.safety import HELP_KINDS
 from bot.replies.cards import (
     DEFAULT_COUNTRY,
     Audience,
@@ -21,6 +20,7 @@ from bot.replies.cards import (
     service_intent,
     term_intent,
 )
+from bot.safety import HELP_KINDS
 
 # Button payloads that are not intents: the Telegram front end acts on them (see
 # bot/telegram/app.py). Each fits Telegram's 64-byte callback data.

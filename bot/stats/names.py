@@ -11,6 +11,7 @@ from typing import Optional
 from bot import paths
 from bot.content.load import load_content
 from bot.content.schema import Content, Localized
+from bot.replies.cards import service_intent, term_intent, topic_intent
 
 # The kinds the reports show one by one; every other kind is counted under "other".
 SHOWN_KINDS = ("term", "topic", "campaign", "helpline", "safety")
@@ -22,9 +23,9 @@ class Names:
     def __init__(self, content: Content, language: str = "en") -> None:
         self.content = content
         self.language = language
-        self._terms = {f"term_{term.id}": term for term in content.terms}
-        self._topics = {f"topic_{topic.id}": topic.title for topic in content.topics}
-        self._services = {f"service_{h.id}": h.name for h in content.helplines.values()}
+        self._terms = {term_intent(term): term for term in content.terms}
+        self._topics = {topic_intent(topic): topic.title for topic in content.topics}
+        self._services = {service_intent(h): h.name for h in content.helplines.values()}
         if content.campaign is not None:
             self._topics["campaign"] = content.campaign.title
 
