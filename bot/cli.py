@@ -121,7 +121,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         settings = replace(Settings.from_env(), model_path=paths.RASA_DEFAULT_MODEL)
         others["Rasa default"] = open_conversations(settings, with_stats=False)
     results = run_overview(conversations, content, data, heldout=args.heldout, top=args.top, others=others)
-    print(json.dumps(overview_json(results), ensure_ascii=False, indent=2) if args.json else format_overview(results, texts=args.texts))
+    print(json.dumps(overview_json(results, texts=args.texts), ensure_ascii=False, indent=2) if args.json else format_overview(results, texts=args.texts))
     return 0
 
 

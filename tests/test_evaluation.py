@@ -2,6 +2,7 @@
 Rasa's story tests."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -187,3 +188,19 @@ def test_the_test_stories_pass(assistant):
     )
     failed = paths.ROOT / "results" / "stories" / "failed_test_stories.yml"
     assert result.returncode == 0, (failed.read_text() if failed.exists() else "") + result.stderr[-3000:]
+
+
+def test_the_json_figures_hold_no_held_out_text_unless_asked():
+    from bot.evaluation.overview import overview_json
+    from bot.evaluation.safety import SafetyReport, Score
+
+    question = Example("how do predators hide their chats", "topic_grooming_signs", "topic")
+    report = summarise([Outcome(question, "term_csam", 0.9, ("utter_term_csam",))], {"topic_grooming_signs", "term_csam"})
+    safety = SafetyReport(safety={"en": Score(total=1, missed=["he is hitting her now -> topic_signs_of_abuse"])}, ordinary={}, by_label={})
+    results = {"heldout.yml": {"en": {"report": report, "baseline_accuracy": 0.5, "in_its_language": 1.0}}, "safety.yml": safety}
+
+    hidden = json.dumps(overview_json(results))
+    assert "predators" not in hidden and "hitting" not in hidden
+    assert '"got": "term_csam"' in hidden and "topic_signs_of_abuse" in hidden
+    shown = json.dumps(overview_json(results, texts=True))
+    assert "predators" in shown and "hitting" in shown

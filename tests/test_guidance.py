@@ -70,15 +70,7 @@ def test_a_topic_is_reached_by_its_title(run, conversations, topic):
     assert "Source:" in text
 
 
-# Regressed this round: the paraphrase is taken for an off-subject question (the new
-# off-subject examples include adults' weddings). Strict: the mark goes when it passes.
-REGRESSED = {"child_marriage": "answered out_of_scope since the off-subject examples grew: issue 14"}
-
-
-@pytest.mark.parametrize(
-    "topic",
-    [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=REGRESSED[t])) if t in REGRESSED else t for t in sorted(HELD_OUT)],
-)
+@pytest.mark.parametrize("topic", sorted(HELD_OUT))
 def test_a_topic_is_reached_by_a_paraphrase_it_was_not_trained_on(run, conversations, topic):
     assert ask(run, conversations, HELD_OUT[topic]).intent == f"topic_{topic}"
 

@@ -19,12 +19,8 @@ CONTENT = load_content(paths.CONTENT_DIR)
         ("How does Take It Down work?", "int_take_it_down", "en", ["https://takeitdown.ncmec.org/", "What happens next"]),
         ("is childline confidential", "gb_childline", "en", ["0800 1111", "Privacy"]),
         ("Who can call the Stop It Now helpline?", "stop_it_now", "en", ["0808 1000 900", "Who can contact it"]),
-        # Not yet: asked back (119 among the choices), and answered with the wrong service.
-        # Strict: the day they pass, these marks must go.
-        pytest.param("Qui peut appeler le 119 ?", "fr_119", "fr", ["119", "Qui peut le contacter"],
-                     marks=pytest.mark.xfail(strict=True, reason="asked back: issue 12, named services")),
-        pytest.param("1098 e phone korle ki taka lage", "bd_1098", "bn", ["1098", "কারা যোগাযোগ করতে পারেন"],
-                     marks=pytest.mark.xfail(strict=True, reason="answered as 116 111: issue 11")),
+        ("Qui peut appeler le 119 ?", "fr_119", "fr", ["119", "Qui peut le contacter"]),
+        ("1098 e phone korle ki taka lage", "bd_1098", "bn", ["1098", "কারা যোগাযোগ করতে পারেন"]),
         ("¿La Fundación ANAR es gratuita?", "es_anar", "es", ["900 20 20 10"]),
     ],
 )

@@ -15,6 +15,7 @@ from bot.content.schema import (
     TERM_STATUSES,
     Button,
     Content,
+    CountryRule,
     Term,
     Topic,
 )
@@ -22,9 +23,23 @@ from bot.content.schema import (
 # A definition a worried parent reads at a glance: about 80 words, with a little leeway.
 MAX_DEFINITION_WORDS = 90
 
-TERM_KEYS = {"id", "status", "names", "definition", "example", "say_instead", "why", "related", "guidance", "sources"}
+TERM_KEYS = {"id", "status", "names", "definition", "example", "say_instead", "why", "related", "guidance", "sources", "by_country"}
 TOPIC_KEYS = {"id", "title", "answer", "report_route", "helplines", "sources"}
 CAMPAIGN_KEYS = {"title", "answer", "sources"}
+
+
+def _country_rules(reader: Reader, ident: str, raw: Dict[str, Any]) -> Tuple[Tuple[str, CountryRule], ...]:
+    rules = []
+    for country, entry in (raw.get("by_country") or {}).items():
+        where = f"{ident}/by_country/{country}"
+        if not isinstance(entry, dict):
+            reader.problem(where, "give 'text' (by language) and 'sources'")
+            continue
+        reader.keys(where, entry, {"text", "sources"})
+        text, sources = reader.localized(where, entry, "text"), reader.sources(where, entry)
+        if text and sources:
+            rules.append((str(country), CountryRule(text, sources)))
+    return tuple(rules)
 
 
 def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
@@ -64,6 +79,7 @@ def _load_terms(path: Path, content: Content, problems: List[Problem]) -> None:
                     say_instead=say_instead,
                     why=why,
                     guidance=tuple(raw.get("guidance") or ()),
+                    by_country=_country_rules(reader, ident, raw),
                 )
             )
     known = {ident for ident, _ in entries}
@@ -236,6 +252,9 @@ def load_content(directory: Path) -> Content:
         for topic in term.guidance:
             if topic not in topics:
                 problems.append(Problem("terms.yml", term.id, f"guidance topic '{topic}' does not exist in guidance.yml"))
+        for country, _ in term.by_country:
+            if country not in content.countries:
+                problems.append(Problem("terms.yml", term.id, f"country '{country}' in by_country is not a country of helplines.yml"))
     if DEFAULT_LANGUAGE not in content.languages:
         problems.append(Problem("conversation.yml", "languages", "English (en) must be listed"))
     if content.international is None:

@@ -39,6 +39,14 @@ class Source:
 
 
 @dataclass(frozen=True)
+class CountryRule:
+    """What one country's law says about a term (the age of consent), with its sources."""
+
+    text: Localized
+    sources: Tuple[Source, ...]
+
+
+@dataclass(frozen=True)
 class Term:
     id: str
     status: str
@@ -51,6 +59,11 @@ class Term:
     why: Optional[Localized] = None
     # Guidance topics on what to do about it: "what should I do?" after this term opens the first.
     guidance: Tuple[str, ...] = ()
+    # Country code -> that country's rule, shown to a user in that country.
+    by_country: Tuple[Tuple[str, CountryRule], ...] = ()
+
+    def rule_for(self, country: str) -> Optional[CountryRule]:
+        return dict(self.by_country).get(country)
 
     def heading(self, language: str) -> str:
         return (self.names.get(language) or self.names[DEFAULT_LANGUAGE])[0]

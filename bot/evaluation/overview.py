@@ -90,13 +90,20 @@ def format_overview(results: Dict[str, Any], texts: bool = False) -> str:
     )
 
 
-def overview_json(results: Dict[str, Any]) -> Dict[str, Any]:
+def overview_json(results: Dict[str, Any], texts: bool = False) -> Dict[str, Any]:
+    """The figures as plain data; held-out texts only with `texts` (whoever reads them writes no
+    training data), otherwise each listed item keeps only its labels."""
+
     def plain(figures: Any) -> Any:
         if isinstance(figures, SafetyReport):
-            return asdict(figures)
+            report = asdict(figures)
+            for scores in report.values():
+                for score in scores.values():
+                    score["missed"] = [m if texts else m.rsplit(" -> ", 1)[-1] for m in score["missed"]]
+            return report
         return {
             script: {
-                **f["report"].as_dict(),
+                **_items_without_texts(f["report"].as_dict(), texts),
                 "baseline_accuracy": round(f["baseline_accuracy"], 4),
                 "in_its_language": round(f["in_its_language"], 4),
                 **{f"{name}_accuracy": round(a, 4) for name, a in f.get("others", {}).items()},
@@ -105,3 +112,16 @@ def overview_json(results: Dict[str, Any]) -> Dict[str, Any]:
         }
 
     return {name: plain(figures) for name, figures in results.items()}
+
+
+def _items_without_texts(report: Dict[str, Any], texts: bool) -> Dict[str, Any]:
+    if texts:
+        return report
+    return {key: [_labels(item) for item in value] if key in ITEM_LISTS else value for key, value in report.items()}
+
+
+def _labels(item: Dict[str, Any]) -> Dict[str, Any]:
+    return {key: value for key, value in item.items() if key != "text"}
+
+
+ITEM_LISTS = ("wrong_confident_items", "safety_answered_as_item", "ordinary_sent_to_safety", "unknown_label_items")

@@ -185,10 +185,13 @@ class Cards:
             if term.say_instead:
                 parts.append(self.fmt("say_instead", audience, say_instead=term.say_instead.get(lang)))
             parts.append(term.definition.get(lang))
+            rule = term.rule_for(audience.country)
+            if rule:
+                parts.append(rule.text.get(lang))
             if term.why:
                 parts.append(self.fmt("why", audience, why=term.why.get(lang)))
             parts.append(self.fmt("example", audience, example=term.example.get(lang)))
-            parts.append(self.sources_line(term.sources, audience))
+            parts.append(self.sources_line(term.sources + (rule.sources if rule else ()), audience))
             return "\n\n".join(parts)
 
         return render
