@@ -90,6 +90,10 @@ def format_overview(results: Dict[str, Any], texts: bool = False) -> str:
     )
 
 
+# Report lists whose items carry a held-out text.
+ITEM_LISTS = ("wrong_confident_items", "safety_answered_as_item", "ordinary_sent_to_safety", "unknown_label_items")
+
+
 def overview_json(results: Dict[str, Any], texts: bool = False) -> Dict[str, Any]:
     """The figures as plain data; held-out texts only with `texts` (whoever reads them writes no
     training data), otherwise each listed item keeps only its labels."""
@@ -123,5 +127,3 @@ def _items_without_texts(report: Dict[str, Any], texts: bool) -> Dict[str, Any]:
 def _labels(item: Dict[str, Any]) -> Dict[str, Any]:
     return {key: value for key, value in item.items() if key != "text"}
 
-
-ITEM_LISTS = ("wrong_confident_items", "safety_answered_as_item", "ordinary_sent_to_safety", "unknown_label_items")

@@ -2,9 +2,10 @@
 trained by stochastic gradient descent on the logistic loss.
 
 Rasa's LogisticRegressionClassifier fits with lbfgs: on 120 intents and ~130,000 n-grams that
-took minutes and stopped before converging. SGD reaches the same accuracy as a fully fitted
-logistic regression on a training-side check (README, Model) in seconds. An intent's
-confidence is its logistic score, the scores normalised to sum to one.
+took minutes and stopped before converging. On the same features, in an offline comparison on
+the earlier real held-out sets, SGD scored within about two points of a fully fitted logistic
+regression (C=10), in seconds instead of minutes. An intent's confidence is its logistic
+score, the scores normalised to sum to one.
 
 The weights are stored as plain arrays (never a pickle) and loaded in column order: scipy
 then multiplies a message by the transposed weights without copying them, and a reply is

@@ -60,10 +60,11 @@ def recall_threshold(scores: np.ndarray, is_safety: np.ndarray, target_recall: f
 class SafetyClassifier(LinearIntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        # Its own model (_new_model below): none of the intent classifier's SGD settings.
         # target_recall: share of held-back safety examples the threshold must flag;
         # threshold bounds keep a threshold learnt from few examples sensible.
         return {
-            **LinearIntentClassifier.get_default_config(),
+            "random_state": 42,
             "C": 10.0,
             "max_iter": 300,
             "target_recall": 0.97,

@@ -13,7 +13,7 @@ character vectors cost time on every message.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Dict, List, Text, Tuple, Type
 
 import numpy as np
 import scipy.sparse
@@ -58,15 +58,11 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
             if not 1 <= low <= high:
                 raise ValueError(f"{cls.__name__}: {key} must be [low, high] with 1 <= low <= high, not {config[key]}")
 
-    def __init__(
-        self, config: Dict[Text, Any], name: Text, storage: ModelStorage, resource: Resource,
-        parts: Optional[Dict[str, TfidfVectorizer]] = None,
-    ) -> None:
-        config = {**self.get_default_config(), **config}
-        super().__init__(name, config)
+    def __init__(self, config: Dict[Text, Any], name: Text, storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(name, {**self.get_default_config(), **config})
         self._storage = storage
         self._resource = resource
-        self.parts = parts or {}
+        self.parts: Dict[str, TfidfVectorizer] = {}
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext) -> "TfidfFeaturizer":
