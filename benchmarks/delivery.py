@@ -1,7 +1,7 @@
 """Delivery under load and faults: lost replies, duplicates, order, throughput, latency, memory.
 
     .venv/bin/python benchmarks/delivery.py [--users 200] [--messages 1000] [--rate 20]
-                                            [--processes 1 3] [--json FILE]
+                                            [--processes 1 3] [--calm] [--json FILE]
 
 Runs `redheart run` processes against the Bot API stand-in (tests/botapi_standin.py) on
 loopback: one process on SQLite, or three on a throwaway redis-server and PostgreSQL
@@ -13,7 +13,8 @@ killed with SIGKILL and started again; two thirds through, every process is stop
 SIGTERM and started again, one after the other (a rolling restart). Printed per set-up:
 messages lost, duplicates (and how many the bot counted as re-sent after an unknown
 outcome), chats whose order broke, replies a second, push-to-reply p50/p95, and the peak
-resident memory of a process. A script, never a test: figures depend on the machine.
+resident memory of a process. With --calm, no fault, kill or restart: the latency of the
+steady state at the offered rate (above 30 a second, Telegram's limit shows). A script, never a test: figures depend on the machine.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import Conversations  # noqa: E402
 from bot.pseudonyms import ConversationIds  # noqa: E402
 from tests.bot_process import BotProcess, bot_environment  # noqa: E402
-from tests.botapi_standin import BotApiStandIn  # noqa: E402
+from tests.botapi_standin import BotApiStandIn, busiest_second  # noqa: E402
 from tests.test_delivery_restart import QUESTIONS, expected_openings  # noqa: E402
 
 SEND_TIMEOUT = 3.0
@@ -65,8 +66,8 @@ def peak_memory_mb(bot: BotProcess) -> float:
     return 0.0
 
 
-async def measure(processes: int, users: int, messages: int, rate: float, openings: Dict[str, str]) -> dict:
-    api = BotApiStandIn(faults={"sendMessage": fault_plan(messages * 2)})
+async def measure(processes: int, users: int, messages: int, rate: float, openings: Dict[str, str], calm: bool = False) -> dict:
+    api = BotApiStandIn(faults={} if calm else {"sendMessage": fault_plan(messages * 2)})
     folder = Path(tempfile.mkdtemp(prefix="redheart-delivery-"))
     servers = []
     extra = {"REDHEART_SEND_TIMEOUT": str(SEND_TIMEOUT)}
@@ -100,11 +101,11 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
             api.message(chat, question)
             asked[chat].append(question)
             pushed[chat].append(time.monotonic())
-            if index == messages // 3:
+            if index == messages // 3 and not calm:
                 memory.append(peak_memory_mb(bots[0]))
                 await bots[0].kill()
                 bots[0] = await bot(0).start()
-            if index == 2 * messages // 3:
+            if index == 2 * messages // 3 and not calm:
                 for number in range(processes):
                     memory.append(peak_memory_mb(bots[number]))
                     await bots[number].terminate()
@@ -163,6 +164,7 @@ def score(api, asked, pushed, openings, processes, memory) -> dict:
         "faults_served": sum(1 for c in api.calls if c.method.startswith("sendMessage:")),
         "chats_out_of_order": broken,
         "replies_per_second": round(len(replies) / span, 1) if span else 0.0,
+        "most_replies_in_one_second": busiest_second([c.at for c in replies]),
         "push_to_reply_p50_s": round(statistics.median(latencies), 2) if latencies else None,
         "push_to_reply_p95_s": round(quantiles[18], 2),
         "peak_memory_mb": round(max(memory), 0) if memory else None,
@@ -175,12 +177,13 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=20.0, help="messages offered a second")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 3])
+    parser.add_argument("--calm", action="store_true", help="no faults, no kill, no restart: the steady latency")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     assistant = Assistant.load()
     conversations = Conversations(assistant, ConversationIds(Path(tempfile.mkdtemp()) / "keys"))
     openings = expected_openings(asyncio.new_event_loop().run_until_complete, conversations)
-    results = [asyncio.run(measure(n, args.users, args.messages, args.rate, openings)) for n in args.processes]
+    results = [asyncio.run(measure(n, args.users, args.messages, args.rate, openings, args.calm)) for n in args.processes]
     for result in results:
         print(json.dumps(result))
     if args.json:

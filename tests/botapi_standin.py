@@ -312,3 +312,13 @@ class BotApiStandIn:
             "photo": [{"file_id": "p1", "file_unique_id": "pu1", "width": 800, "height": 450}],
             "caption": params.get("caption", ""),
         }
+
+
+def busiest_second(times: List[float]) -> int:
+    """The most of these moments (calls seen, in seconds) within any one second."""
+    times, most, first = sorted(times), 0, 0
+    for last, at in enumerate(times):
+        while at - times[first] >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most

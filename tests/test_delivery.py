@@ -14,6 +14,7 @@ from bot.telegram.app import build_application
 from bot.telegram.outbox import Outgoing, SqliteOutbox
 from bot.telegram.sealing import Sealer
 from tests.test_telegram_features import api  # noqa: F401  (the stand-in, started and stopped)
+from tests.botapi_standin import busiest_second
 from tests.postgres_server import free_port
 from tests.telegram_harness import running, settings_for
 
@@ -104,6 +105,21 @@ def test_a_reply_telegram_refuses_is_counted_and_the_next_one_still_goes(run, ap
     scenario(run, api, recorded_conversations, tmp_path, body)
     assert len(texts(api)) == 1 and "/forget" in texts(api)[0]
     assert counted(recorded_conversations) == [("undeliverable", 1)]
+
+
+def test_a_burst_of_replies_keeps_to_30_messages_in_every_second(run, api, recorded_conversations, tmp_path):
+    chats = [CHAT + 100 + n for n in range(75)]
+
+    async def body():
+        for chat in chats:
+            api.message(chat, "/helplines")
+        await api.wait_for("sendMessage", count=len(chats), timeout=60)
+
+    scenario(run, api, recorded_conversations, tmp_path, body)
+    moments = [c.at for c in api.calls if c.method == "sendMessage"]
+    assert len(moments) == len(chats), "every chat answered once"
+    assert busiest_second(moments) <= 31, "30 in any second (one more where a sleep ran late), never a burst of 60"
+    assert max(moments) - min(moments) >= 2.3, "75 replies at 30 a second take about 2.5 seconds"
 
 
 def test_a_slow_send_to_one_chat_does_not_hold_up_another(run, api, recorded_conversations, tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator, List
 
@@ -117,6 +119,30 @@ def test_folding_moves_old_events_into_daily_totals_and_reports_stay_the_same(st
     assert store.fold(TODAY, retention_days=90) == 1
     assert {(r["item"], r["language"]): r["count"] for r in table_rows(store, daily_totals)}[("term_grooming", "en")] == 7
     assert table_rows(store, usage_events) and len(table_rows(store, usage_events)) == 4
+
+
+def test_two_processes_folding_at_once_count_each_event_once(postgres):
+    """Every process folds at start-up; a rolling restart starts them together."""
+    url = postgres.create_database(f"stats_{next(_names)}")
+    old_day = TODAY - dt.timedelta(days=120)
+    stores = [StatsStore(url) for _ in range(4)]
+    try:
+        for round_ in range(5):
+            stores[0].write([event(old_day, user=f"u{round_}-{i}", hour=i % 24) for i in range(400)])
+            start = threading.Barrier(len(stores))
+
+            def fold(store: StatsStore) -> int:
+                start.wait()
+                return store.fold(TODAY, retention_days=90)
+
+            with ThreadPoolExecutor(len(stores)) as pool:
+                folded = list(pool.map(fold, stores))
+            assert sorted(folded) == [0, 0, 0, 400]
+        assert sum(row["count"] for row in table_rows(stores[0], daily_totals)) == 2000
+        assert table_rows(stores[0], usage_events) == []
+    finally:
+        for store in stores:
+            store.close()
 
 
 def test_dropped_events_are_kept_as_daily_totals(store):

@@ -16,6 +16,7 @@ from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
 from bot.telegram import interface as ui
 from bot.telegram import service
+from bot.telegram.budget import paced_limiter
 from bot.telegram.delivery import CONCURRENT_SENDS
 from bot.telegram.handlers import COMMAND_INTENTS, CONVERSATIONS, add_handlers
 from bot.telegram.staff import STAFF_IDS
@@ -48,14 +49,8 @@ async def set_commands(application: Application, conversations: Conversations) -
 
 
 def rate_limiter(settings: Settings) -> AIORateLimiter:
-    """429s waited out and retried; with Redis, the 30 messages/s shared by all processes."""
-    if settings.redis_url:
-        import redis.asyncio
-
-        from bot.telegram.budget import SharedRateLimiter
-
-        return SharedRateLimiter(redis.asyncio.Redis.from_url(settings.redis_url))
-    return AIORateLimiter(max_retries=3)
+    """30 messages in any second, 429s waited out and retried; with Redis, shared by all processes."""
+    return paced_limiter(settings.redis_url)
 
 
 def build_application(
