@@ -60,20 +60,32 @@ class TokenLock:
 
 
 class ConversationLocks:
-    """Agent.lock_store's `lock(conversation_id)`, across processes."""
+    """Agent.lock_store's `lock(conversation_id)`, across processes.
 
-    def __init__(self, client, lifetime: float = 60.0) -> None:
+    The lock is short-lived and renewed while held, so a holder killed mid-message blocks its
+    chat for at most `lifetime` seconds; a waiter waits more than twice that, so it never gives
+    up on a lock that is about to expire (giving up would leave the message unanswered).
+    """
+
+    def __init__(self, client, lifetime: float = 10.0) -> None:
         self.client = client
         self.lifetime = lifetime
 
     @contextlib.asynccontextmanager
     async def lock(self, conversation_id: Text) -> AsyncIterator[None]:
         lock = TokenLock(self.client, f"{PREFIX}lock:{conversation_id}", self.lifetime)
-        await lock.acquire(timeout=self.lifetime)  # at worst the holder died: its lock expires
+        await lock.acquire(timeout=2 * self.lifetime + 1)
+        renewing = asyncio.get_running_loop().create_task(self._keep(lock))
         try:
             yield
         finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
             await lock.release()
+
+    async def _keep(self, lock: TokenLock) -> None:
+        while await lock.renew():
+            await asyncio.sleep(self.lifetime / 3)
 
 
 class RedisTrackerStore(TrackerStore, SerializedTrackerAsText):

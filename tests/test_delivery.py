@@ -122,6 +122,50 @@ def test_a_burst_of_replies_keeps_to_30_messages_in_every_second(run, api, recor
     assert max(moments) - min(moments) >= 2.3, "75 replies at 30 a second take about 2.5 seconds"
 
 
+def failing(conversations, text: str, times: int):
+    """conversations.handle raising on `text` its first `times` times, as when a lock or a
+    store fails; the calls made with it."""
+    handle, calls = conversations.handle, []
+
+    async def wrapped(channel, chat, message, *args, **kwargs):
+        if message == text:
+            calls.append(message)
+            if len(calls) <= times:
+                raise TimeoutError("lock not acquired")
+        return await handle(channel, chat, message, *args, **kwargs)
+
+    conversations.handle = wrapped
+    return calls
+
+
+def test_a_message_whose_handling_failed_is_handled_again_and_answered_once(run, api, recorded_conversations, tmp_path):
+    calls = failing(recorded_conversations, "what is grooming", times=1)
+
+    async def body():
+        api.message(CHAT, "what is grooming")
+        await api.wait_for("sendMessage", chat_id=CHAT, timeout=30)
+
+    scenario(run, api, recorded_conversations, tmp_path, body)
+    assert len(calls) == 2, "handled again after the failure"
+    assert len(texts(api)) == 1 and "<b>grooming</b>" in texts(api)[0]
+
+
+def test_a_message_that_keeps_failing_gets_the_emergency_number_in_its_language(run, api, recorded_conversations, tmp_path):
+    calls = failing(recorded_conversations, "qu'est-ce que le grooming ?", times=3)
+
+    async def body():
+        api.message(CHAT, "qu'est-ce que le grooming ?", language="en")
+        api.message(CHAT, "what is grooming")
+        await api.wait_for("sendMessage", count=2, chat_id=CHAT, timeout=40)
+
+    scenario(run, api, recorded_conversations, tmp_path, body)
+    # The next message is not held up by the failing one (which is answered after it).
+    answered, apology = texts(api)
+    assert "<b>grooming</b>" in answered
+    assert len(calls) == 3 and apology.startswith("Désolé, un problème est survenu")
+    assert "999" in apology and "1098" in apology, "the emergency number and the child helpline"
+
+
 def test_a_slow_send_to_one_chat_does_not_hold_up_another(run, api, recorded_conversations, tmp_path):
     api.faults = {"sendMessage": [("slow", 4)]}
     timings = {}

@@ -69,6 +69,43 @@ def test_conversation_locks_let_one_handler_at_a_time_into_a_conversation(run, c
     assert most[0] == 1
 
 
+def test_a_conversation_whose_holder_was_killed_is_free_once_its_lock_expires(run, client):
+    """A process killed mid-message leaves its lock: the next message waits it out, never
+    gives up (giving up left a message unanswered in the webhook test)."""
+    locks = ConversationLocks(client, lifetime=1.0)
+
+    async def scenario():
+        killed = TokenLock(client, "rh:lock:killed", lifetime=1.0)
+        assert await killed.try_acquire()  # and never releases it
+        started = asyncio.get_running_loop().time()
+        async with locks.lock("killed"):
+            return asyncio.get_running_loop().time() - started
+
+    assert 0.5 < run(scenario()) < 2.5
+
+
+def test_a_conversation_lock_held_longer_than_its_lifetime_is_kept(run, client):
+    locks = [ConversationLocks(client, lifetime=0.6), ConversationLocks(client, lifetime=0.6)]
+    order = []
+
+    async def slow():
+        async with locks[0].lock("long"):
+            order.append("slow in")
+            await asyncio.sleep(2.0)  # a message handled on a starved CPU
+            order.append("slow out")
+
+    async def next_one():
+        await asyncio.sleep(0.1)
+        async with locks[1].lock("long"):
+            order.append("next in")
+
+    async def scenario():
+        await asyncio.gather(slow(), next_one())
+
+    run(scenario())
+    assert order == ["slow in", "slow out", "next in"]
+
+
 def test_the_shared_queue_keeps_chat_order_dedupes_updates_and_lets_one_process_take_a_chat(redis_url, client, tmp_path):
     sealer = Sealer(tmp_path / "keys")
     one, two = RedisOutbox(redis_url, sealer, lease=30), RedisOutbox(redis_url, sealer, lease=30)

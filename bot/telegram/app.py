@@ -4,6 +4,7 @@ The handlers are in bot/telegram/handlers.py."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Callable
 
@@ -18,7 +19,7 @@ from bot.telegram import interface as ui
 from bot.telegram import service
 from bot.telegram.budget import paced_limiter
 from bot.telegram.delivery import CONCURRENT_SENDS
-from bot.telegram.handlers import COMMAND_INTENTS, CONVERSATIONS, add_handlers
+from bot.telegram.handlers import COMMAND_INTENTS, CONVERSATIONS, add_handlers, could_not_answer
 from bot.telegram.staff import STAFF_IDS
 
 # Bot API timeouts (seconds); the read timeout is REDHEART_SEND_TIMEOUT (delivery.py says
@@ -99,6 +100,7 @@ def build_application(
     application = builder.build()
     application.bot_data[service.DELIVERY] = delivery
     application.bot_data[STAFF_IDS] = settings.staff_ids
+    delivery.processor.could_not_answer = functools.partial(could_not_answer, application)
     add_handlers(application)
     return application
 

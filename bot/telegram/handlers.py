@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Optional
+from typing import List, Optional
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
@@ -17,7 +17,8 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.assistant import Button
-from bot.conversation import Conversations
+from bot.conversation import DEFAULT_COUNTRY, DEFAULT_LANGUAGE, Conversations, language_code
+from bot.language import detect, served_language
 from bot.replies.catalogue import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram import interface as ui
 from bot.telegram import service
@@ -205,6 +206,28 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # The update itself is not logged: it holds what the user wrote and who they are.
     logger.error("Error while handling an update", exc_info=context.error)
+    if isinstance(update, Update):
+        service.delivery_of(context.application).processor.failed(update.update_id)
+
+
+async def could_not_answer(application: Application, update: Update) -> List[Outgoing]:
+    """The reply to a message whose handling failed again and again: the emergency number
+    and the child helpline, in the message's language where it tells, else the chat's."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None:
+        return []
+    conversations: Conversations = application.bot_data[CONVERSATIONS]
+    raw_language = user.language_code if user else None
+    try:
+        prefs = await ui.preferences(conversations, chat.id, raw_language)
+    except Exception:  # the conversation state may be what failed
+        telegram_language = language_code(raw_language)
+        prefs = ui.Preferences(telegram_language if telegram_language in conversations.languages else DEFAULT_LANGUAGE,
+                               DEFAULT_COUNTRY)
+    language = served_language(detect(message.text if message else None), prefs.language, conversations.languages)
+    prefs = ui.Preferences(language or prefs.language, prefs.country)
+    text = ui.response_variation(conversations, "utter_could_not_answer", prefs).get("text") or ""
+    return [Outgoing(chat.id, to_html(part), None, True) for part in split_message(text)]
 
 
 def add_handlers(application: Application) -> None:

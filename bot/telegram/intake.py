@@ -10,6 +10,10 @@ the same transaction as its update id. Only then is it confirmed to Telegram:
   raises, and the webhook answers 500), so Telegram delivers again whatever was not.
 
 An update delivered again after it was done is recognised by its id and not answered again.
+An update whose handler failed (a conversation lock not free in time, a store down) is not
+done: it is handled again when Telegram delivers it again; after HANDLING_ATTEMPTS failures
+it gets the "could not answer" reply (emergency number and child helpline) instead of
+nothing, so a message that keeps failing is still answered and never blocks the ones after.
 DurableUpdateProcessor (python-telegram-bot's BaseUpdateProcessor) handles updates of
 different chats concurrently and those of one chat one after the other, in order.
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Set
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -30,6 +34,11 @@ logger = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 POLL_TIMEOUT = 10
 RECEIVE_BACKOFF_MAX = 30.0
+HANDLING_ATTEMPTS = 3
+
+
+class HandlingFailed(Exception):
+    """The update's handler raised: it is not done, Telegram delivers it again."""
 
 
 class DurableUpdateProcessor(BaseUpdateProcessor):
@@ -39,6 +48,10 @@ class DurableUpdateProcessor(BaseUpdateProcessor):
         super().__init__(concurrent)
         self.outbox = outbox
         self.on_queued: Callable[[], None] = lambda: None
+        # The replies of an update that failed HANDLING_ATTEMPTS times (set by the application).
+        self.could_not_answer: Callable[[Update], Awaitable[List[Outgoing]]] = _nothing
+        self._failed: Set[int] = set()
+        self._attempts: Dict[int, int] = {}
         self._replies: Dict[int, List[Outgoing]] = {}
         self._chats: Dict[int, asyncio.Lock] = {}
         self._chat_users: Dict[int, int] = {}
@@ -47,6 +60,10 @@ class DurableUpdateProcessor(BaseUpdateProcessor):
     def reply(self, update: Update, outgoing: Outgoing) -> None:
         """Called by the handlers: one reply to the update being handled."""
         self._replies.setdefault(update.update_id, []).append(outgoing)
+
+    def failed(self, update_id: int) -> None:
+        """Called by the error handler: the update's handler raised."""
+        self._failed.add(update_id)
 
     def expect(self, update_id: int) -> Awaitable[None]:
         """Resolves when the update is done (raises if it could not be queued)."""
@@ -75,7 +92,14 @@ class DurableUpdateProcessor(BaseUpdateProcessor):
                 await coroutine
             finally:
                 replies = self._replies.pop(update.update_id, [])
+            if update.update_id in self._failed:
+                self._failed.discard(update.update_id)
+                attempts = self._attempts[update.update_id] = self._attempts.get(update.update_id, 0) + 1
+                if attempts < HANDLING_ATTEMPTS:
+                    raise HandlingFailed(f"attempt {attempts} of {HANDLING_ATTEMPTS}")
+                replies = await self.could_not_answer(update)
             self.outbox.commit(update.update_id, replies)
+            self._attempts.pop(update.update_id, None)
         self.on_queued()
 
     def _chat_lock(self, chat: Optional[int]) -> "_ChatLock":
@@ -95,6 +119,10 @@ class DurableUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         pass
+
+
+async def _nothing(update: Update) -> List[Outgoing]:
+    return []
 
 
 class _ChatLock:

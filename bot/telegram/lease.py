@@ -15,7 +15,9 @@ from typing import Callable, Optional
 from bot.redis_state import PREFIX, TokenLock
 from bot.telegram.intake import PollingReceiver
 
-LIFETIME = 10.0
+# Short, so a receiver that died is replaced within about 7 s (every message waits that long);
+# long enough that a busy event loop renews it in time (and losing it costs only a handover).
+LIFETIME = 5.0
 
 
 class ReceiverLease:
