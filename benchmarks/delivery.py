@@ -9,8 +9,9 @@ loopback: one process on SQLite, or three on a throwaway redis-server and Postgr
 offered at --rate a second, each user asking term questions in turn; a share of sendMessage
 calls answer 429, 500 or 502, drop the connection, or answer only after the send timeout
 (delivered, but the bot cannot know). A third of the way through, the receiving process is
-killed with SIGKILL and started again; two thirds through, every process is stopped with
-SIGTERM and started again, one after the other (a rolling restart). Printed per set-up:
+killed with SIGKILL and started again; two thirds through (once that one is back), every
+process is stopped with SIGTERM and started again, one after the other (a rolling restart).
+The users go on writing at the offered rate throughout. Printed per set-up:
 messages lost, duplicates (and how many the bot counted as re-sent after an unknown
 outcome), chats whose order broke, replies a second, push-to-reply p50/p95, and the peak
 resident memory of a process. With --calm, no fault, kill or restart: the latency of the
@@ -35,7 +36,7 @@ from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import Conversations  # noqa: E402
 from bot.pseudonyms import ConversationIds  # noqa: E402
 from tests.bot_process import BotProcess, bot_environment  # noqa: E402
-from tests.botapi_standin import BotApiStandIn, busiest_second  # noqa: E402
+from tests.botapi_standin import BotApiStandIn, busiest_window  # noqa: E402
 from tests.test_delivery_restart import QUESTIONS, expected_openings  # noqa: E402
 
 SEND_TIMEOUT = 3.0
@@ -95,6 +96,29 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
         asked: Dict[int, List[str]] = {chat: [] for chat in chats}
         pushed: Dict[int, List[float]] = {chat: [] for chat in chats}
         started = time.monotonic()
+        events: Dict[str, float] = {}
+
+        def mark(name: str) -> None:
+            events[name] = round(time.monotonic() - started, 1)
+
+        async def kill_and_restart() -> None:
+            memory.append(peak_memory_mb(bots[0]))
+            mark("killed_at_s")
+            await bots[0].kill()
+            bots[0] = await bot(0).start()
+            mark("killed_one_back_at_s")
+
+        async def rolling_restart(after: asyncio.Task) -> None:
+            await after
+            mark("rolling_restart_from_s")
+            for number in range(processes):
+                memory.append(peak_memory_mb(bots[number]))
+                await bots[number].terminate()
+                bots[number] = await bot(number).start()
+            mark("rolling_restart_to_s")
+
+        # Kill and restarts run beside the users, who go on writing while processes are down.
+        restarts: List[asyncio.Task] = []
         for index in range(messages):
             chat = chats[index % users]
             question = QUESTIONS[len(asked[chat]) % len(QUESTIONS)]
@@ -102,15 +126,11 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
             asked[chat].append(question)
             pushed[chat].append(time.monotonic())
             if index == messages // 3 and not calm:
-                memory.append(peak_memory_mb(bots[0]))
-                await bots[0].kill()
-                bots[0] = await bot(0).start()
+                restarts.append(asyncio.create_task(kill_and_restart()))
             if index == 2 * messages // 3 and not calm:
-                for number in range(processes):
-                    memory.append(peak_memory_mb(bots[number]))
-                    await bots[number].terminate()
-                    bots[number] = await bot(number).start()
+                restarts.append(asyncio.create_task(rolling_restart(restarts[0])))
             await asyncio.sleep(max(0.0, started + (index + 1) / rate - time.monotonic()))
+        await asyncio.gather(*restarts)
         deadline = time.monotonic() + 300
         while len(api.sent("sendMessage")) < messages and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
@@ -123,7 +143,7 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
         await api.stop()
         for server in servers:
             server.remove()
-    return {**score(api, asked, pushed, openings, processes, memory), "counted_by_the_bot": counted}
+    return {**score(api, asked, pushed, openings, processes, memory, started), "counted_by_the_bot": counted, **events}
 
 
 def delivery_counts(url: str) -> Dict[str, int]:
@@ -142,7 +162,7 @@ def delivery_counts(url: str) -> Dict[str, int]:
         store.close()
 
 
-def score(api, asked, pushed, openings, processes, memory) -> dict:
+def score(api, asked, pushed, openings, processes, memory, started) -> dict:
     lost = duplicates = broken = 0
     latencies: List[float] = []
     replies = [c for c in api.calls if c.method == "sendMessage"]
@@ -154,6 +174,7 @@ def score(api, asked, pushed, openings, processes, memory) -> dict:
         if [c.params["text"][:40] for c in kept] != [openings[q] for q in questions][: len(kept)]:
             broken += 1
         latencies += [c.at - at for c, at in zip(kept, pushed[chat])]
+    busiest = busiest_window([c.at for c in replies])
     span = max(c.at for c in replies) - min(min(p) for p in pushed.values()) if replies else 0
     quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else [0.0] * 19
     return {
@@ -164,7 +185,8 @@ def score(api, asked, pushed, openings, processes, memory) -> dict:
         "faults_served": sum(1 for c in api.calls if c.method.startswith("sendMessage:")),
         "chats_out_of_order": broken,
         "replies_per_second": round(len(replies) / span, 1) if span else 0.0,
-        "most_replies_in_one_second": busiest_second([c.at for c in replies]),
+        "most_replies_in_one_second": busiest[0],
+        "busiest_second_at_s": round(busiest[1] - started, 1),
         "push_to_reply_p50_s": round(statistics.median(latencies), 2) if latencies else None,
         "push_to_reply_p95_s": round(quantiles[18], 2),
         "peak_memory_mb": round(max(memory), 0) if memory else None,

@@ -14,7 +14,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from aiohttp import web
 
@@ -316,9 +316,15 @@ class BotApiStandIn:
 
 def busiest_second(times: List[float]) -> int:
     """The most of these moments (calls seen, in seconds) within any one second."""
-    times, most, first = sorted(times), 0, 0
+    return busiest_window(times)[0]
+
+
+def busiest_window(times: List[float]) -> Tuple[int, float]:
+    """How many moments the busiest one-second window holds, and when it starts."""
+    times, most, first, start = sorted(times), 0, 0, 0.0
     for last, at in enumerate(times):
         while at - times[first] >= 1.0:
             first += 1
-        most = max(most, last - first + 1)
-    return most
+        if last - first + 1 > most:
+            most, start = last - first + 1, times[first]
+    return most, start
