@@ -1,7 +1,8 @@
 """Three bot processes in webhook mode behind a reverse proxy, on a real redis-server and
 PostgreSQL: Telegram delivers each update until it is answered 200, one of the processes is
-killed with SIGKILL in the middle of a burst and started again, and every message is answered
-once, in order, with no user text or Telegram id in Redis, PostgreSQL or any file."""
+killed with SIGKILL in the middle of a burst and started again, and every message is answered,
+in order, twice only where the killed process had its send under way (counted), with no user
+text or Telegram id in Redis, PostgreSQL or any file."""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +13,8 @@ from typing import Dict, List
 import aiohttp
 from aiohttp import web
 
+from bot.stats.events import DELIVERY_KIND
+from bot.stats.store import StatsStore
 from tests.bot_process import BotProcess, bot_environment
 from tests.botapi_standin import BotApiStandIn
 from tests.postgres_server import free_port
@@ -19,6 +22,19 @@ from tests.test_delivery_processes import postgres_dump, redis_dump, servers  # 
 from tests.test_delivery_restart import CHATS, QUESTIONS, expected_openings, files_holding
 
 SECRET = "w3bh00k-secret"
+
+
+def delivery_counts(url: str) -> Dict[str, int]:
+    """The delivery problems the bot counted in its statistics."""
+    store = StatsStore(url)
+    try:
+        counts: Dict[str, int] = {}
+        for row in store.daily_rows():
+            if row.kind == DELIVERY_KIND:
+                counts[row.item] = counts.get(row.item, 0) + row.count
+        return counts
+    finally:
+        store.close()
 
 
 class RoundRobinProxy:
@@ -111,10 +127,16 @@ def test_three_webhook_processes_behind_a_proxy_lose_nothing_when_one_is_killed_
 
     codes = run(scenario())
     assert codes == [0, 0, 0]
+    duplicates = 0
     for chat in CHATS:
-        sent = [message["text"] for message in api.sent("sendMessage", chat_id=chat)]
+        sent = [message["text"][:40] for message in api.sent("sendMessage", chat_id=chat)]
+        kept = [text for n, text in enumerate(sent) if n == 0 or text != sent[n - 1]]
+        duplicates += len(sent) - len(kept)
         expected = [openings[text.split(" qzvmark")[0]] for text in asked[chat]]
-        assert [text[:40] for text in sent] == expected, f"chat {CHATS.index(chat)}: each answered once, in order"
+        assert kept == expected, f"chat {CHATS.index(chat)}: each answered, in order"
+    # A send the killed process had under way is sent again (nothing says it left): the one
+    # duplicate allowed, and the bot counts it.
+    assert duplicates <= delivery_counts(database_url).get("resent_after_restart", 0)
     assert len(api.sent("setWebhook")) == 4, "each process registered the one public URL"
     needles = [text.split()[-1] for texts in asked.values() for text in texts] + [str(chat) for chat in CHATS]
     stored = redis_dump(cache.url)
