@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import Conversations  # noqa: E402
 from bot.pseudonyms import ConversationIds  # noqa: E402
-from tests.bot_process import BotProcess, bot_environment  # noqa: E402
+from tests.bot_process import BotProcess, bot_environment, delivery_counts  # noqa: E402
 from tests.botapi_standin import BotApiStandIn, busiest_window  # noqa: E402
 from tests.test_delivery_restart import QUESTIONS, expected_openings  # noqa: E402
 
@@ -144,22 +144,6 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
         for server in servers:
             server.remove()
     return {**score(api, asked, pushed, openings, processes, memory, started), "counted_by_the_bot": counted, **events}
-
-
-def delivery_counts(url: str) -> Dict[str, int]:
-    """What the bot itself counted in its statistics: unknown outcomes, delays, refusals."""
-    from bot.stats.events import DELIVERY_KIND
-    from bot.stats.store import StatsStore
-
-    store = StatsStore(url)
-    try:
-        counts: Dict[str, int] = {}
-        for row in store.daily_rows():
-            if row.kind == DELIVERY_KIND:
-                counts[row.item] = counts.get(row.item, 0) + row.count
-        return counts
-    finally:
-        store.close()
 
 
 def score(api, asked, pushed, openings, processes, memory, started) -> dict:

@@ -1,6 +1,7 @@
 """`redheart run` as a real process against the Bot API stand-in: started, killed, restarted.
 
-Used by the tests that kill a bot in the middle of a burst and by benchmarks/delivery.py.
+Used by the tests that kill a bot in the middle of a burst and by benchmarks/delivery.py, with
+what the bot counted of its delivery problems.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from bot import paths
+from bot.stats.events import DELIVERY_KIND
+from bot.stats.store import StatsStore
 from tests.botapi_standin import BotApiStandIn
 
 READY_TIMEOUT = 120.0
@@ -81,3 +84,16 @@ class BotProcess:
                 raise TimeoutError("the bot did not stop")
             await asyncio.sleep(0.05)
         return self.process.returncode
+
+
+def delivery_counts(url: str) -> Dict[str, int]:
+    """What the bot itself counted in its statistics: unknown outcomes, delays, refusals."""
+    store = StatsStore(url)
+    try:
+        counts: Dict[str, int] = {}
+        for row in store.daily_rows():
+            if row.kind == DELIVERY_KIND:
+                counts[row.item] = counts.get(row.item, 0) + row.count
+        return counts
+    finally:
+        store.close()

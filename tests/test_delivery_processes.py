@@ -56,6 +56,18 @@ def postgres_dump(url: str) -> str:
     return "\n".join(rows)
 
 
+def assert_nothing_stored(markers: List[str], redis_url: str, database_url: str, folder: Path) -> None:
+    """No marker word a user wrote and no chat id in Redis, PostgreSQL or any file; and the
+    statistics did reach PostgreSQL."""
+    needles = markers + [str(chat) for chat in CHATS]
+    stored = redis_dump(redis_url)
+    assert not [needle for needle in needles if needle.encode() in stored]
+    rows = postgres_dump(database_url)
+    assert "term_grooming" in rows, "the statistics reached PostgreSQL"
+    assert not [needle for needle in needles if needle in rows]
+    assert files_holding(folder, needles) == []
+
+
 def test_three_processes_lose_nothing_when_the_receiving_one_is_killed_mid_burst(
     run, assistant, conversations, servers, tmp_path: Path
 ):
@@ -94,10 +106,4 @@ def test_three_processes_lose_nothing_when_the_receiving_one_is_killed_mid_burst
     for chat in CHATS:
         sent = [message["text"] for message in api.sent("sendMessage", chat_id=chat)]
         assert [text[:40] for text in sent] == [openings[q] for q in asked[chat]], f"chat {CHATS.index(chat)}"
-    needles = [f"qzvmark{n:03d}" for n in range(1, 51)] + [str(chat) for chat in CHATS]
-    stored = redis_dump(cache.url)
-    assert not [needle for needle in needles if needle.encode() in stored]
-    rows = postgres_dump(database_url)
-    assert "term_grooming" in rows, "the statistics reached PostgreSQL"
-    assert not [needle for needle in needles if needle in rows]
-    assert files_holding(tmp_path, needles) == []
+    assert_nothing_stored([f"qzvmark{n:03d}" for n in range(1, 51)], cache.url, database_url, tmp_path)

@@ -13,28 +13,13 @@ from typing import Dict, List
 import aiohttp
 from aiohttp import web
 
-from bot.stats.events import DELIVERY_KIND
-from bot.stats.store import StatsStore
-from tests.bot_process import BotProcess, bot_environment
+from tests.bot_process import BotProcess, bot_environment, delivery_counts
 from tests.botapi_standin import BotApiStandIn
 from tests.postgres_server import free_port
-from tests.test_delivery_processes import postgres_dump, redis_dump, servers  # noqa: F401  (the fixture)
-from tests.test_delivery_restart import CHATS, QUESTIONS, expected_openings, files_holding
+from tests.test_delivery_processes import assert_nothing_stored, servers  # noqa: F401  (the fixture)
+from tests.test_delivery_restart import CHATS, QUESTIONS, expected_openings
 
 SECRET = "w3bh00k-secret"
-
-
-def delivery_counts(url: str) -> Dict[str, int]:
-    """The delivery problems the bot counted in its statistics."""
-    store = StatsStore(url)
-    try:
-        counts: Dict[str, int] = {}
-        for row in store.daily_rows():
-            if row.kind == DELIVERY_KIND:
-                counts[row.item] = counts.get(row.item, 0) + row.count
-        return counts
-    finally:
-        store.close()
 
 
 class RoundRobinProxy:
@@ -138,10 +123,4 @@ def test_three_webhook_processes_behind_a_proxy_lose_nothing_when_one_is_killed_
     # duplicate allowed, and the bot counts it.
     assert duplicates <= delivery_counts(database_url).get("resent_after_restart", 0)
     assert len(api.sent("setWebhook")) == 4, "each process registered the one public URL"
-    needles = [text.split()[-1] for texts in asked.values() for text in texts] + [str(chat) for chat in CHATS]
-    stored = redis_dump(cache.url)
-    assert not [needle for needle in needles if needle.encode() in stored]
-    rows = postgres_dump(database_url)
-    assert "term_grooming" in rows, "the statistics reached PostgreSQL"
-    assert not [needle for needle in needles if needle in rows]
-    assert files_holding(tmp_path, needles) == []
+    assert_nothing_stored([text.split()[-1] for texts in asked.values() for text in texts], cache.url, database_url, tmp_path)
