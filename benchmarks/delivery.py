@@ -15,7 +15,8 @@ The users go on writing at the offered rate throughout. Printed per set-up:
 messages lost, duplicates (and how many the bot counted as re-sent after an unknown
 outcome), chats whose order broke, replies a second, push-to-reply p50/p95, and the peak
 resident memory of a process. With --calm, no fault, kill or restart: the latency of the
-steady state at the offered rate (above 30 a second, Telegram's limit shows). A script, never a test: figures depend on the machine.
+steady state at the offered rate (above 30 a second, Telegram's limit shows). A script,
+never a test: figures depend on the machine.
 """
 from __future__ import annotations
 

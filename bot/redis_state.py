@@ -84,8 +84,10 @@ class ConversationLocks:
             await lock.release()
 
     async def _keep(self, lock: TokenLock) -> None:
-        while await lock.renew():
-            await asyncio.sleep(self.lifetime / 3)
+        while True:
+            await asyncio.sleep(self.lifetime / 3)  # most messages are done long before
+            if not await lock.renew():
+                return
 
 
 class RedisTrackerStore(TrackerStore, SerializedTrackerAsText):

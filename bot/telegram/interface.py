@@ -64,10 +64,15 @@ async def preferences(conversations: Conversations, chat_id: int, raw_language: 
         language, country = tracker.get_slot("language"), tracker.get_slot("country")
         if language in conversations.languages and country in conversations.countries:
             return Preferences(str(language), str(country))
-    language = language_code(raw_language)
     country = country_of_language_code(raw_language, conversations.countries)
-    known = country is not None or language in DEFAULT_COUNTRY_LANGUAGES
-    return Preferences(language if language in conversations.languages else DEFAULT_LANGUAGE, country or DEFAULT_COUNTRY, known)
+    known = country is not None or language_code(raw_language) in DEFAULT_COUNTRY_LANGUAGES
+    return Preferences(telegram_language(conversations, raw_language), country or DEFAULT_COUNTRY, known)
+
+
+def telegram_language(conversations: Conversations, raw_language: Optional[str]) -> str:
+    """Telegram's language for the user where the bot serves it, else the default."""
+    language = language_code(raw_language)
+    return language if language in conversations.languages else DEFAULT_LANGUAGE
 
 
 async def forget(conversations: Conversations, chat_id: int) -> bool:
