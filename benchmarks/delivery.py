@@ -1,7 +1,8 @@
 """Delivery under load and faults: lost replies, duplicates, order, throughput, latency, memory.
 
     .venv/bin/python benchmarks/delivery.py [--users 200] [--messages 1000] [--rate 20]
-                                            [--processes 1 3] [--calm] [--json FILE]
+                                            [--processes 1 3] [--without faults kill restart]
+                                            [--json FILE]
 
 Runs `redheart run` processes against the Bot API stand-in (tests/botapi_standin.py) on
 loopback: one process on SQLite, or three on a throwaway redis-server and PostgreSQL
@@ -14,9 +15,10 @@ process is stopped with SIGTERM and started again, one after the other (a rollin
 The users go on writing at the offered rate throughout. Printed per set-up:
 messages lost, duplicates (and how many the bot counted as re-sent after an unknown
 outcome), chats whose order broke, replies a second, push-to-reply p50/p95, and the peak
-resident memory of a process. With --calm, no fault, kill or restart: the latency of the
-steady state at the offered rate (above 30 a second, Telegram's limit shows). A script,
-never a test: figures depend on the machine.
+resident memory of a process. --without leaves out faults, the kill or the rolling restart,
+to tell what each costs; without all three, the latency of the steady state at the offered
+rate (above 30 a second, Telegram's limit shows). A script, never a test: figures depend on
+the machine.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -68,8 +70,11 @@ def peak_memory_mb(bot: BotProcess) -> float:
     return 0.0
 
 
-async def measure(processes: int, users: int, messages: int, rate: float, openings: Dict[str, str], calm: bool = False) -> dict:
-    api = BotApiStandIn(faults={} if calm else {"sendMessage": fault_plan(messages * 2)})
+PARTS = ("faults", "kill", "restart")
+
+
+async def measure(processes: int, users: int, messages: int, rate: float, openings: Dict[str, str], without: Sequence[str] = ()) -> dict:
+    api = BotApiStandIn(faults={} if "faults" in without else {"sendMessage": fault_plan(messages * 2)})
     folder = Path(tempfile.mkdtemp(prefix="redheart-delivery-"))
     servers = []
     extra = {"REDHEART_SEND_TIMEOUT": str(SEND_TIMEOUT)}
@@ -109,8 +114,9 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
             bots[0] = await bot(0).start()
             mark("killed_one_back_at_s")
 
-        async def rolling_restart(after: asyncio.Task) -> None:
-            await after
+        async def rolling_restart(after: Optional[asyncio.Task] = None) -> None:
+            if after is not None:
+                await after
             mark("rolling_restart_from_s")
             for number in range(processes):
                 memory.append(peak_memory_mb(bots[number]))
@@ -126,10 +132,10 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
             api.message(chat, question)
             asked[chat].append(question)
             pushed[chat].append(time.monotonic())
-            if index == messages // 3 and not calm:
+            if index == messages // 3 and "kill" not in without:
                 restarts.append(asyncio.create_task(kill_and_restart()))
-            if index == 2 * messages // 3 and not calm:
-                restarts.append(asyncio.create_task(rolling_restart(restarts[0])))
+            if index == 2 * messages // 3 and "restart" not in without:
+                restarts.append(asyncio.create_task(rolling_restart(*restarts[:1])))
             await asyncio.sleep(max(0.0, started + (index + 1) / rate - time.monotonic()))
         await asyncio.gather(*restarts)
         deadline = time.monotonic() + 300
@@ -144,12 +150,29 @@ async def measure(processes: int, users: int, messages: int, rate: float, openin
         await api.stop()
         for server in servers:
             server.remove()
-    return {**score(api, asked, pushed, openings, processes, memory, started), "counted_by_the_bot": counted, **events}
+    return {**score(api, asked, pushed, openings, processes, memory, started, events), "without": list(without),
+            "counted_by_the_bot": counted, **events}
 
 
-def score(api, asked, pushed, openings, processes, memory, started) -> dict:
+def p95(values: List[float]) -> Optional[float]:
+    return round(statistics.quantiles(values, n=20)[18], 2) if len(values) > 1 else None
+
+
+def by_phase(timed: List[tuple], events: Dict[str, float]) -> Dict[str, Optional[float]]:
+    """p95 of the messages pushed in each stretch of the run (between the kill and restart marks)."""
+    marks = sorted(events.items(), key=lambda item: item[1])
+    bounds = [("start", 0.0)] + marks + [("end", float("inf"))]
+    phases = {}
+    for (name, begin), (_, end) in zip(bounds, bounds[1:]):
+        values = [latency for at, latency in timed if begin <= at < end]
+        phases[f"from_{name}"] = p95(values)
+    return phases
+
+
+def score(api, asked, pushed, openings, processes, memory, started, events) -> dict:
     lost = duplicates = broken = 0
     latencies: List[float] = []
+    timed: List[tuple] = []  # (pushed, seconds into the run; push-to-reply)
     replies = [c for c in api.calls if c.method == "sendMessage"]
     for chat, questions in asked.items():
         calls = [c for c in replies if str(c.params.get("chat_id")) == str(chat)]
@@ -159,9 +182,9 @@ def score(api, asked, pushed, openings, processes, memory, started) -> dict:
         if [c.params["text"][:40] for c in kept] != [openings[q] for q in questions][: len(kept)]:
             broken += 1
         latencies += [c.at - at for c, at in zip(kept, pushed[chat])]
+        timed += [(at - started, c.at - at) for c, at in zip(kept, pushed[chat])]
     busiest = busiest_window([c.at for c in replies])
     span = max(c.at for c in replies) - min(min(p) for p in pushed.values()) if replies else 0
-    quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else [0.0] * 19
     return {
         "processes": processes,
         "messages": sum(len(q) for q in asked.values()),
@@ -173,7 +196,8 @@ def score(api, asked, pushed, openings, processes, memory, started) -> dict:
         "most_replies_in_one_second": busiest[0],
         "busiest_second_at_s": round(busiest[1] - started, 1),
         "push_to_reply_p50_s": round(statistics.median(latencies), 2) if latencies else None,
-        "push_to_reply_p95_s": round(quantiles[18], 2),
+        "push_to_reply_p95_s": p95(latencies),
+        "push_to_reply_p95_by_phase_s": by_phase(timed, events),
         "peak_memory_mb": round(max(memory), 0) if memory else None,
     }
 
@@ -184,13 +208,13 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=20.0, help="messages offered a second")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 3])
-    parser.add_argument("--calm", action="store_true", help="no faults, no kill, no restart: the steady latency")
+    parser.add_argument("--without", nargs="+", choices=PARTS, default=[], help="leave these out of the run")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     assistant = Assistant.load()
     conversations = Conversations(assistant, ConversationIds(Path(tempfile.mkdtemp()) / "keys"))
     openings = expected_openings(asyncio.new_event_loop().run_until_complete, conversations)
-    results = [asyncio.run(measure(n, args.users, args.messages, args.rate, openings, args.calm)) for n in args.processes]
+    results = [asyncio.run(measure(n, args.users, args.messages, args.rate, openings, args.without)) for n in args.processes]
     for result in results:
         print(json.dumps(result))
     if args.json:

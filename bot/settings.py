@@ -43,6 +43,9 @@ class Settings:
     redis_url: Optional[str] = None
     send_timeout: float = 20.0
     instance: str = "main"  # names this process's own files when several share the data folder
+    # Where this process takes updates the polling receiver hands over (several processes).
+    handoff_host: str = "127.0.0.1"
+    handoff_port: int = 0  # any free port
 
     @property
     def webhook_path(self) -> str:
@@ -70,4 +73,6 @@ class Settings:
             redis_url=env.get("REDHEART_REDIS_URL") or None,
             send_timeout=float(env.get("REDHEART_SEND_TIMEOUT") or 20),
             instance=env.get("REDHEART_INSTANCE") or "main",
+            handoff_host=env.get("REDHEART_HANDOFF_HOST") or "127.0.0.1",
+            handoff_port=int(env.get("REDHEART_HANDOFF_PORT") or 0),
         )

@@ -122,6 +122,26 @@ def test_a_burst_of_replies_keeps_to_30_messages_in_every_second(run, api, recor
     assert max(moments) - min(moments) >= 2.3, "75 replies at 30 a second take about 2.5 seconds"
 
 
+def test_after_a_429_the_waiting_replies_go_out_at_30_a_second_not_all_at_once(run, api, recorded_conversations, tmp_path):
+    # A 429 pauses every send; when the pause ends, those that waited take new slots.
+    chats = [CHAT + 300 + n for n in range(60)]
+    api.faults = {"sendMessage": [("ok", 0)] * 10 + [("429", 1)] + [("ok", 0)] * 10 + [("429", 1)]}
+
+    async def body():
+        for chat in chats:
+            api.message(chat, "/helplines")
+        await api.wait_for("sendMessage", count=len(chats), timeout=60)
+
+    scenario(run, api, recorded_conversations, tmp_path, body)
+    moments = [c.at for c in api.calls if c.method == "sendMessage"]
+    assert len(moments) == len(chats), "every chat answered once, the two hit by a 429 as well"
+    assert [c.method for c in api.calls if c.method.startswith("sendMessage:")] == ["sendMessage:429"] * 2
+    assert busiest_second(moments) <= 31, "no burst when a pause ends"
+    for fault in (c for c in api.calls if c.method == "sendMessage:429"):
+        assert not [m for m in moments if fault.at + 0.15 < m < fault.at + 1.0], "nothing is sent during the pause"
+    assert max(moments) - min(moments) >= 1.9 + 1.0, "60 replies at 30 a second, and two pauses of a second"
+
+
 def failing(conversations, text: str, times: int):
     """conversations.handle raising on `text` its first `times` times, as when a lock or a
     store fails; the calls made with it."""

@@ -1,10 +1,11 @@
-"""Three bot processes on a real redis-server and PostgreSQL, polling the Bot API stand-in:
-the one receiving is killed with SIGKILL in the middle of a burst, another takes over, the
+"""Three bot processes on a real redis-server and PostgreSQL, polling the Bot API stand-in
+(the receiving one hands updates to the others): the one receiving is killed with SIGKILL in the middle of a burst, another takes over, the
 killed one is started again, and every message is answered once, in order, with no user
 text or Telegram id in Redis, PostgreSQL or any file."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import List
 
@@ -68,6 +69,12 @@ def assert_nothing_stored(markers: List[str], redis_url: str, database_url: str,
     assert files_holding(folder, needles) == []
 
 
+def handed_over(log: Path) -> int:
+    """How many handed-over updates a process said, when it stopped, that it answered."""
+    found = re.findall(r"Answered (\d+) updates handed over", log.read_text(encoding="utf-8"))
+    return sum(int(n) for n in found)
+
+
 def test_three_processes_lose_nothing_when_the_receiving_one_is_killed_mid_burst(
     run, assistant, conversations, servers, tmp_path: Path
 ):
@@ -103,6 +110,9 @@ def test_three_processes_lose_nothing_when_the_receiving_one_is_killed_mid_burst
 
     asked, codes = run(scenario())
     assert codes == [0, 0, 0]
+    assert handed_over(tmp_path / "data" / "bot-1.log") + handed_over(tmp_path / "data" / "bot-2.log") > 0, (
+        "the receiver handed updates to the other processes"
+    )
     for chat in CHATS:
         sent = [message["text"] for message in api.sent("sendMessage", chat_id=chat)]
         assert [text[:40] for text in sent] == [openings[q] for q in asked[chat]], f"chat {CHATS.index(chat)}"

@@ -9,7 +9,7 @@ import logging
 from typing import Callable
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from bot.conversation import Conversations
@@ -17,7 +17,7 @@ from bot.runtime import close_conversations, open_conversations
 from bot.settings import Settings
 from bot.telegram import interface as ui
 from bot.telegram import service
-from bot.telegram.budget import paced_limiter
+from bot.telegram.budget import PacedRateLimiter, paced_limiter
 from bot.telegram.delivery import CONCURRENT_SENDS
 from bot.telegram.handlers import COMMAND_INTENTS, CONVERSATIONS, add_handlers, could_not_answer
 from bot.telegram.staff import STAFF_IDS
@@ -49,7 +49,7 @@ async def set_commands(application: Application, conversations: Conversations) -
         await application.bot.set_my_commands(commands, language_code=language)
 
 
-def rate_limiter(settings: Settings) -> AIORateLimiter:
+def rate_limiter(settings: Settings) -> PacedRateLimiter:
     """30 messages in any second, 429s waited out and retried; with Redis, shared by all processes."""
     return paced_limiter(settings.redis_url)
 
@@ -120,4 +120,4 @@ def run(settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        service.serve_polling(application, settings.redis_url)
+        service.serve_polling(application, settings)

@@ -4,8 +4,8 @@ The dispatcher takes the first waiting reply of each chat from the outbox (so a 
 replies keep their order) and sends replies of different chats concurrently (so one slow
 send holds up only its own chat). What a failed send means decides what happens next:
 
-- HTTP 429: AIORateLimiter waits `retry_after` and retries; if it still fails, the reply
-  waits `retry_after` in the queue.
+- HTTP 429: the rate limiter (budget.py) pauses every send for `retry_after` and retries;
+  if it still fails, the reply waits `retry_after` in the queue.
 - 5xx, a refused or dropped connection, a connect or pool timeout: Telegram did not take
   the message; it is tried again after a bounded exponential backoff (BACKOFF_BASE doubling
   up to BACKOFF_MAX seconds), for as long as it takes. A reply still waiting after
@@ -37,6 +37,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TimedOut
 
+from bot.telegram.budget import retry_after_seconds
 from bot.telegram.outbox import Outbox, Queued
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 60.0
 DELAYED_AFTER = 5
-# Sends in flight at once; AIORateLimiter keeps them within Telegram's 30 messages/s.
+# Sends in flight at once; the rate limiter (budget.py) keeps them within Telegram's 30 messages/s.
 CONCURRENT_SENDS = 32
 # How often the queue is looked at when nothing wakes the dispatcher (postponed replies).
 POLL_SECONDS = 0.5
@@ -156,9 +157,7 @@ class Dispatcher:
             )
             return Verdict.SENT, 0.0
         except RetryAfter as error:
-            retry_after = error.retry_after
-            seconds = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
-            return Verdict.RETRY, seconds
+            return Verdict.RETRY, retry_after_seconds(error)
         except Exception as error:  # what the error means is decided by verdict_of
             logger.warning("A reply could not be sent (%s)", type(error).__name__)
             return verdict_of(error), backoff(item.attempts)

@@ -164,12 +164,20 @@ class AcknowledgingQueue(asyncio.Queue):
 
 
 class PollingReceiver:
-    """getUpdates with the offset confirmed only past updates that are done."""
+    """getUpdates with the offset confirmed only past updates that are done.
 
-    def __init__(self, application: Application, allowed_updates: Sequence[str], timeout: int = POLL_TIMEOUT) -> None:
+    `hand` takes an update and returns once it is done: by default this process's queue; with
+    several processes, handoff.Handoff.hand. A chat's updates are handed one after the other,
+    different chats' at once."""
+
+    def __init__(
+        self, application: Application, allowed_updates: Sequence[str], timeout: int = POLL_TIMEOUT,
+        hand: Optional[Callable[[Update], Awaitable[None]]] = None,
+    ) -> None:
         self.application = application
         self.allowed_updates = list(allowed_updates)
         self.timeout = timeout
+        self.hand = hand or application.update_queue.put
         self.offset: Optional[int] = None
         self._task: Optional[asyncio.Task] = None
 
@@ -202,9 +210,7 @@ class PollingReceiver:
                 continue
             if not updates:
                 continue
-            queue = self.application.update_queue
-            outcomes = await asyncio.gather(*(queue.put(u) for u in updates), return_exceptions=True)
-            failed = [u.update_id for u, outcome in zip(updates, outcomes) if isinstance(outcome, BaseException)]
+            failed = await self._hand_all(updates)
             # Everything before the first update not done is confirmed with the next call.
             self.offset = min(failed) if failed else updates[-1].update_id + 1
             if failed:
@@ -212,3 +218,20 @@ class PollingReceiver:
                 await asyncio.sleep(min(2 ** failures, RECEIVE_BACKOFF_MAX))
             else:
                 failures = 0
+
+    async def _hand_all(self, updates: Sequence[Update]) -> List[int]:
+        """Hands every update; the ids of those not done."""
+        chats: Dict[Optional[int], List[Update]] = {}
+        for update in updates:
+            chats.setdefault(update.effective_chat.id if update.effective_chat else None, []).append(update)
+
+        async def in_order(chat_updates: List[Update]) -> List[int]:
+            failed = []
+            for update in chat_updates:
+                try:
+                    await self.hand(update)
+                except Exception:
+                    failed.append(update.update_id)
+            return failed
+
+        return [u for failed in await asyncio.gather(*(in_order(c) for c in chats.values())) for u in failed]

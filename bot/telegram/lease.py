@@ -15,9 +15,10 @@ from typing import Callable, Optional
 from bot.redis_state import PREFIX, TokenLock
 from bot.telegram.intake import PollingReceiver
 
-# Short, so a receiver that died is replaced within about 7 s (every message waits that long);
-# long enough that a busy event loop renews it in time (and losing it costs only a handover).
-LIFETIME = 5.0
+# Short, so a receiver that died is replaced within about 2.7 s (the messages sent meanwhile
+# wait that long); the receiver only polls and hands updates on (handoff.py), so its event
+# loop renews in time, and losing the lease costs only a handover.
+LIFETIME = 2.0
 
 
 class ReceiverLease:

@@ -27,6 +27,10 @@ class Sealer:
     def chat_key(self, chat_id: int) -> str:
         return keyed_hash(self._key, f"chat:{chat_id}")
 
+    def secret(self, purpose: str) -> str:
+        """A secret for `purpose` that every process sharing the key folder knows."""
+        return keyed_hash(self._key, f"secret:{purpose}", length=64)
+
     def seal(self, payload: Dict[str, Any]) -> bytes:
         return self._fernet.encrypt(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 

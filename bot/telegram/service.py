@@ -26,6 +26,7 @@ from bot.conversation import Conversations
 from bot.settings import Settings
 from bot.safety import SAFETY_KINDS
 from bot.stats.events import delivery_event
+from bot.telegram import handoff
 from bot.telegram.delivery import Dispatcher
 from bot.telegram.intake import POLL_TIMEOUT, AcknowledgingQueue, DurableUpdateProcessor, PollingReceiver
 from bot.telegram.lease import ReceiverLease
@@ -138,11 +139,11 @@ async def end_polling(application: Application, receiver: PollingReceiver) -> No
     await end(application)
 
 
-def serve_polling(application: Application, redis_url: Optional[str]) -> None:
+def serve_polling(application: Application, settings: Settings) -> None:
     """Long polling until SIGINT or SIGTERM; then what is due is sent and the rest kept.
 
-    With Redis, several processes run: the one holding the receiver lease polls, and all of
-    them send what is queued.
+    With Redis, several processes run: the one holding the receiver lease polls and hands
+    each chat's updates to one of them (handoff.py), and all of them send what is queued.
     """
 
     async def serve() -> None:
@@ -150,13 +151,17 @@ def serve_polling(application: Application, redis_url: Optional[str]) -> None:
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stopping.set)
-        if redis_url:
+        if settings.redis_url:
             import redis.asyncio
 
             await begin(application)
-            lease = ReceiverLease(redis.asyncio.Redis.from_url(redis_url), lambda: PollingReceiver(application, Update.ALL_TYPES))
-            await lease.hold(stopping)
+            client = redis.asyncio.Redis.from_url(settings.redis_url)
+            token = Sealer(settings.data_dir / "keys").secret("handoff")
+            async with handoff.serving(application, client, token, settings.handoff_host, settings.handoff_port) as hand:
+                lease = ReceiverLease(client, lambda: PollingReceiver(application, Update.ALL_TYPES, hand=hand))
+                await lease.hold(stopping)
             await end(application)
+            await client.close()
         else:
             receiver = await begin_polling(application)
             await stopping.wait()
