@@ -6,12 +6,15 @@ once and then refills it: 60 sends in one second after a quiet moment or a resta
 timeline with one slot every 1/30 s, so no one-second window holds more than 30: in
 process memory for one process, in Redis (scripts on the server's clock) for several.
 
-A 429 pauses the timeline for its `retry_after`, for every process: the later slots move past
-the pause, and a send whose slot came before a pause that began while it waited takes a new
-one. (AIORateLimiter instead holds every send at one gate during the pause and lets them all
-through at once when it ends: the bursts of 44 to 59 a second the benchmark saw.) A send hit
-by a 429 is tried again MAX_RETRIES times, then the error goes to the dispatcher, which keeps
-the reply for later. Group chats keep Telegram's 20 messages a minute.
+A 429 holds back the chat it came for: the error goes to the dispatcher, which keeps that
+reply for `retry_after` while the other chats' replies go on (with every send paced at 30 a
+second, a 429 is most likely a chat's or a group's own limit). When 429s come for
+FLOOD_CHATS different chats within FLOOD_WINDOW seconds, the whole bot is over a limit: the
+timeline pauses for the `retry_after`, for every process, and a send whose slot came before a
+pause that began while it waited takes a new one, so no burst follows the pause.
+(AIORateLimiter pauses every send at each 429 and then lets all that waited through at once:
+the bursts of 44 to 59 a second the benchmark saw, and a 1 s pause costs 30 sends.) Group
+chats keep Telegram's 20 messages a minute.
 """
 from __future__ import annotations
 
@@ -29,8 +32,9 @@ KEY = "rh:budget:next"
 PAUSE_KEY = "rh:budget:pause"
 # Methods that spend the budget: sending and editing messages.
 SPENDING = frozenset({"sendMessage", "sendPhoto", "editMessageText"})
-MAX_RETRIES = 3
 GROUP_LIMITERS_KEPT = 512
+FLOOD_CHATS = 3
+FLOOD_WINDOW = 2.0
 
 # Takes the next slot after any pause: returns {wait in µs, the slot}. The key expires once
 # the timeline is in the past, so a quiet bot keeps nothing.
@@ -104,10 +108,10 @@ def _group(data: Dict[str, Any]) -> Optional[Union[int, str]]:
 
 
 class PacedRateLimiter(BaseRateLimiter):
-    def __init__(self, timeline: Any, max_retries: int = MAX_RETRIES) -> None:
+    def __init__(self, timeline: Any) -> None:
         self.timeline = timeline
-        self.max_retries = max_retries
         self._groups: Dict[Union[int, str], AsyncLimiter] = {}
+        self._limited: Dict[Any, float] = {}  # chat -> when its last 429 came
 
     async def initialize(self) -> None:
         pass
@@ -127,16 +131,22 @@ class PacedRateLimiter(BaseRateLimiter):
         if endpoint not in SPENDING:
             return await callback(*args, **kwargs)
         group = _group(data)
-        for attempt in range(self.max_retries + 1):
-            if group is not None:
-                await self._group_limiter(group).acquire()
-            await self._slot()
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as error:
-                await self.timeline.pause(retry_after_seconds(error) + 0.1)
-                if attempt == self.max_retries:
-                    raise
+        if group is not None:
+            await self._group_limiter(group).acquire()
+        await self._slot()
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as error:
+            await self._limited_for(data.get("chat_id"), retry_after_seconds(error))
+            raise
+
+    async def _limited_for(self, chat: Any, seconds: float) -> None:
+        """A 429 for this chat; the third chat within FLOOD_WINDOW pauses every send."""
+        now = time.monotonic()
+        self._limited = {c: at for c, at in self._limited.items() if now - at < FLOOD_WINDOW}
+        self._limited[chat] = now
+        if len(self._limited) >= FLOOD_CHATS:
+            await self.timeline.pause(seconds + 0.1)
 
     async def _slot(self) -> None:
         while True:

@@ -4,8 +4,8 @@ The dispatcher takes the first waiting reply of each chat from the outbox (so a 
 replies keep their order) and sends replies of different chats concurrently (so one slow
 send holds up only its own chat). What a failed send means decides what happens next:
 
-- HTTP 429: the rate limiter (budget.py) pauses every send for `retry_after` and retries;
-  if it still fails, the reply waits `retry_after` in the queue.
+- HTTP 429: the reply waits `retry_after` in the queue, the chat's later replies behind it,
+  while other chats go on (budget.py pauses every send when several chats get 429s at once).
 - 5xx, a refused or dropped connection, a connect or pool timeout: Telegram did not take
   the message; it is tried again after a bounded exponential backoff (BACKOFF_BASE doubling
   up to BACKOFF_MAX seconds), for as long as it takes. A reply still waiting after
