@@ -35,6 +35,11 @@ SPENDING = frozenset({"sendMessage", "sendPhoto", "editMessageText"})
 GROUP_LIMITERS_KEPT = 512
 FLOOD_CHATS = 3
 FLOOD_WINDOW = 2.0
+# A send that wakes this much after its slot (its event loop was busy) takes a new slot, at
+# most RETAKES times: late sends would otherwise all leave together.
+LATE_SECONDS = 0.1
+RETAKES = 2
+LATE, PAUSED = 1, 2
 
 # Takes the next slot after any pause: returns {wait in µs, the slot}. The key expires once
 # the timeline is in the past, so a quiet bot keeps nothing.
@@ -53,6 +58,17 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local pause = math.max(tonumber(redis.call('GET', KEYS[1]) or 0), now + tonumber(ARGV[1]))
 redis.call('SET', KEYS[1], string.format('%d', pause), 'PX', string.format('%d', (pause - now) / 1000 + 1000))
+"""
+
+# Whether a slot (ARGV[1], µs) is covered by a pause (PAUSED) or more than ARGV[2] µs in the
+# past (LATE).
+_MISSED = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local slot = tonumber(ARGV[1])
+if tonumber(redis.call('GET', KEYS[1]) or 0) > slot then return 2 end
+if now - slot > tonumber(ARGV[2]) then return 1 end
+return 0
 """
 
 
@@ -74,9 +90,12 @@ class LocalTimeline:
     async def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
 
-    async def paused_over(self, slot: float) -> bool:
-        """Whether a pause set after the slot was taken covers it."""
-        return self.paused_until > slot
+    async def missed(self, slot: float) -> int:
+        """PAUSED if a pause set after the slot was taken covers it, LATE if the slot is long
+        past, else 0."""
+        if self.paused_until > slot:
+            return PAUSED
+        return LATE if time.monotonic() - slot > LATE_SECONDS else 0
 
 
 class SharedTimeline:
@@ -87,6 +106,7 @@ class SharedTimeline:
         self.interval_us = int(1_000_000 / per_second)
         self._take = client.register_script(_TAKE_SLOT)
         self._pause = client.register_script(_PAUSE)
+        self._missed = client.register_script(_MISSED)
 
     async def take(self) -> Tuple[float, float]:
         wait, slot = await self._take(keys=[KEY, PAUSE_KEY], args=[self.interval_us])
@@ -95,8 +115,8 @@ class SharedTimeline:
     async def pause(self, seconds: float) -> None:
         await self._pause(keys=[PAUSE_KEY], args=[int(seconds * 1_000_000)])
 
-    async def paused_over(self, slot: float) -> bool:
-        return float(await self.client.get(PAUSE_KEY) or 0) > slot
+    async def missed(self, slot: float) -> int:
+        return int(await self._missed(keys=[PAUSE_KEY], args=[int(slot), int(LATE_SECONDS * 1_000_000)]))
 
 
 def _group(data: Dict[str, Any]) -> Optional[Union[int, str]]:
@@ -149,11 +169,14 @@ class PacedRateLimiter(BaseRateLimiter):
             await self.timeline.pause(seconds + 0.1)
 
     async def _slot(self) -> None:
+        retakes = 0
         while True:
             wait, slot = await self.timeline.take()
             await asyncio.sleep(wait)
-            if not await self.timeline.paused_over(slot):
-                return
+            missed = await self.timeline.missed(slot)
+            if not missed or (missed == LATE and retakes >= RETAKES):
+                return  # a pause is always waited out
+            retakes += missed == LATE
 
     def _group_limiter(self, group: Union[int, str]) -> AsyncLimiter:
         if group not in self._groups and len(self._groups) >= GROUP_LIMITERS_KEPT:
