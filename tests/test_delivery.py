@@ -304,3 +304,28 @@ def test_a_reply_handed_out_but_never_settled_comes_back_marked_as_retaken(tmp_p
     assert [(item.reply.html, item.retaken) for item in head] == [("first", True)]
     after.sent(head[0])
     assert [(item.reply.html, item.retaken) for item in after.due(time.time(), 10)] == [("second", False)]
+
+
+def test_the_count_of_failed_attempts_keeps_only_the_latest_updates(run, tmp_path, monkeypatch):
+    # An update that failed here and was then answered by another process is never seen here
+    # again: its count must not stay for ever.
+    import pytest
+    from telegram import Update
+
+    from bot.telegram import intake
+
+    monkeypatch.setattr(intake, "ATTEMPTS_KEPT", 5)
+    processor = intake.DurableUpdateProcessor(SqliteOutbox(tmp_path / "outbox.sqlite3", Sealer(tmp_path / "keys")))
+
+    async def handler_that_fails(update_id: int) -> None:
+        processor.failed(update_id)
+
+    async def scenario():
+        for number in range(20):
+            update = Update.de_json({"update_id": number, "message": {
+                "message_id": 1, "date": 0, "chat": {"id": CHAT, "type": "private"}, "text": "hello"}}, None)
+            with pytest.raises(intake.HandlingFailed):
+                await processor._handle(update, handler_that_fails(number))
+
+    run(scenario())
+    assert sorted(processor._attempts) == [15, 16, 17, 18, 19]

@@ -3,11 +3,12 @@
 A bucket limiter (AIORateLimiter's own, and a per-second counter) lets a full bucket go at
 once and then refills it: 60 sends in one second after a quiet moment or a restart
 (benchmarks/delivery.py saw 61). Here every send instead takes the next free slot on a
-timeline with one slot every 1/30 s, so no one-second window holds more than 30: in
-process memory for one process, in Redis (scripts on the server's clock) for several.
+timeline with a slot every 1/28 s, so no one-second window holds more than 30 even when a
+send leaves a little late: in process memory for one process, in Redis (scripts on the
+server's clock) for several.
 
 A 429 holds back the chat it came for: the error goes to the dispatcher, which keeps that
-reply for `retry_after` while the other chats' replies go on (with every send paced at 30 a
+reply for `retry_after` while the other chats' replies go on (with every send paced under 30 a
 second, a 429 is most likely a chat's or a group's own limit). When 429s come for
 FLOOD_CHATS different chats within FLOOD_WINDOW seconds, the whole bot is over a limit: the
 timeline pauses for the `retry_after`, for every process, and a send whose slot came before a
@@ -37,8 +38,11 @@ FLOOD_CHATS = 3
 FLOOD_WINDOW = 2.0
 # A send that wakes this much after its slot (its event loop was busy) takes a new slot, at
 # most RETAKES times: late sends would otherwise all leave together.
-LATE_SECONDS = 0.1
+LATE_SECONDS = 0.05
 RETAKES = 2
+# Slots a second: under Telegram's 30, so that sends up to LATE_SECONDS late still keep any
+# one-second window to 30 (28 x 1.05 < 30).
+PACE = 28
 LATE, PAUSED = 1, 2
 
 # Takes the next slot after any pause: returns {wait in µs, the slot}. The key expires once
@@ -191,7 +195,7 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
 
 
-def paced_limiter(redis_url: Optional[str], per_second: float = FloodLimit.MESSAGES_PER_SECOND) -> PacedRateLimiter:
+def paced_limiter(redis_url: Optional[str], per_second: float = PACE) -> PacedRateLimiter:
     """The budget of this process alone, or with a Redis URL the one all processes share."""
     if not redis_url:
         return PacedRateLimiter(LocalTimeline(per_second))

@@ -35,6 +35,9 @@ CONCURRENT_UPDATES = 64
 POLL_TIMEOUT = 10
 RECEIVE_BACKOFF_MAX = 30.0
 HANDLING_ATTEMPTS = 3
+# Failed updates whose attempts are counted; the oldest are forgotten beyond this (an update
+# another process went on to answer is never seen here again).
+ATTEMPTS_KEPT = 10_000
 
 
 class HandlingFailed(Exception):
@@ -95,6 +98,8 @@ class DurableUpdateProcessor(BaseUpdateProcessor):
             if update.update_id in self._failed:
                 self._failed.discard(update.update_id)
                 attempts = self._attempts[update.update_id] = self._attempts.get(update.update_id, 0) + 1
+                if len(self._attempts) > ATTEMPTS_KEPT:
+                    del self._attempts[next(iter(self._attempts))]  # the oldest (dicts keep order)
                 if attempts < HANDLING_ATTEMPTS:
                     raise HandlingFailed(f"attempt {attempts} of {HANDLING_ATTEMPTS}")
                 replies = await self.could_not_answer(update)
