@@ -15,10 +15,10 @@ from typing import Callable, Optional
 from bot.redis_state import PREFIX, TokenLock
 from bot.telegram.intake import PollingReceiver
 
-# Short, so a receiver that died is replaced within about 2.7 s (the messages sent meanwhile
-# wait that long); the receiver only polls and hands updates on (handoff.py), so its event
-# loop renews in time, and losing the lease costs only a handover.
-LIFETIME = 2.0
+# Short, so a receiver that died is replaced within about 2 s (the messages sent meanwhile
+# wait that long); with the handling spread over the processes (handoff.py) the receiver's
+# event loop renews in time, and losing the lease costs only a handover.
+LIFETIME = 1.5
 
 
 class ReceiverLease:
