@@ -329,3 +329,23 @@ def test_the_count_of_failed_attempts_keeps_only_the_latest_updates(run, tmp_pat
 
     run(scenario())
     assert sorted(processor._attempts) == [15, 16, 17, 18, 19]
+
+
+def test_when_the_conversation_store_fails_the_apology_takes_the_country_from_telegram(
+    run, api, recorded_conversations, tmp_path, monkeypatch
+):
+    failing(recorded_conversations, "quel numéro appeler", times=3)
+
+    async def store_down(*args, **kwargs):
+        raise ConnectionError("the conversation store is down")
+
+    monkeypatch.setattr(recorded_conversations.assistant.tracker_store, "retrieve", store_down)
+
+    async def body():
+        api.message(CHAT, "quel numéro appeler", language="fr-FR")
+        await api.wait_for("sendMessage", chat_id=CHAT, timeout=40)
+
+    scenario(run, api, recorded_conversations, tmp_path, body)
+    apology = texts(api)[0]
+    assert apology.startswith("Désolé, un problème est survenu")
+    assert "119" in apology and "1098" not in apology, "France's child helpline, not Bangladesh's"

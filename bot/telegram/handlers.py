@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.assistant import Button
-from bot.conversation import DEFAULT_COUNTRY, Conversations
+from bot.conversation import Conversations
 from bot.language import detect, served_language
 from bot.replies.catalogue import CHOOSE_COUNTRY, CHOOSE_LANGUAGE, FORGET_NO, FORGET_YES, GLOSSARY
 from bot.telegram import interface as ui
@@ -221,7 +221,7 @@ async def could_not_answer(application: Application, update: Update) -> List[Out
     try:
         prefs = await ui.preferences(conversations, chat.id, raw_language)
     except Exception:  # the conversation state may be what failed
-        prefs = ui.Preferences(ui.telegram_language(conversations, raw_language), DEFAULT_COUNTRY)
+        prefs = ui.telegram_preferences(conversations, raw_language)
     language = served_language(detect(message.text if message else None), prefs.language, conversations.languages)
     prefs = ui.Preferences(language or prefs.language, prefs.country)
     text = ui.response_variation(conversations, "utter_could_not_answer", prefs).get("text") or ""

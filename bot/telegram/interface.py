@@ -64,6 +64,11 @@ async def preferences(conversations: Conversations, chat_id: int, raw_language: 
         language, country = tracker.get_slot("language"), tracker.get_slot("country")
         if language in conversations.languages and country in conversations.countries:
             return Preferences(str(language), str(country))
+    return telegram_preferences(conversations, raw_language)
+
+
+def telegram_preferences(conversations: Conversations, raw_language: Optional[str]) -> Preferences:
+    """The language and country Telegram's language code tells (its region only names a country)."""
     country = country_of_language_code(raw_language, conversations.countries)
     known = country is not None or language_code(raw_language) in DEFAULT_COUNTRY_LANGUAGES
     return Preferences(telegram_language(conversations, raw_language), country or DEFAULT_COUNTRY, known)
