@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety_classifier import SAFETY, recall_threshold
 from bot.nlu.safety_net import PhraseMatcher, SafetyNet, normalise
+from bot.paths import ROOT
 
 MATCHER = PhraseMatcher(
     phrases=[
@@ -62,7 +64,9 @@ def test_unless_phrases_cancel_a_match_for_questions_about_signs():
 
 # How the phrases, the safety classifier and the intent classifier decide together -----------
 
-NET_CONFIG = {**SafetyNet.get_default_config(), "recall_threshold": 0.35, "recall_intents": ["danger", "self_harm"]}
+# The thresholds config.yml gives the safety net, with two recall intents for these tests.
+CONFIGURED = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"] if c["name"].endswith("SafetyNet"))
+NET_CONFIG = {**SafetyNet.get_default_config(), **CONFIGURED, "recall_intents": ["danger", "self_harm"]}
 
 
 def _net() -> SafetyNet:
@@ -111,9 +115,16 @@ def test_nothing_flagged_leaves_the_intent_classifiers_answer():
 
 def test_a_refusal_needs_a_classifier_sure_of_it_a_worried_parent_is_never_refused_on_a_guess():
     sure = _judged(True, harmful_request=0.85, danger=0.05)
+    fairly_sure = _judged(True, harmful_request=0.75, danger=0.05)
     unsure = _judged(True, harmful_request=0.4, danger=0.05)
     assert _answer(_message("how do i get a child alone", sure)) == "harmful_request"
+    assert _answer(_message("how do i get a child alone", fairly_sure)) == "harmful_request"
     assert _answer(_message("how do predators get a child alone", unsure, [("topic_grooming_signs", 0.7)])) == "topic_grooming_signs"
+
+
+def test_a_message_that_may_be_a_danger_gets_the_help_answer_not_a_refusal():
+    judged = _judged(True, harmful_request=0.55, danger=0.25)
+    assert _answer(_message("a man wants my daughter alone at his house", judged)) == "danger"
 
 
 def test_the_intent_classifiers_doubt_still_counts_for_safety():

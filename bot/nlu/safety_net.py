@@ -158,8 +158,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # score at which a safety intent anywhere in the ranking takes over.
         # kind_min: the share a help kind needs in the safety classifier to name the answer;
         # refine_min: the share it needs to make a phrase's broad answer a narrower one;
-        # refusal_min: the share a refusal needs when no phrase asked for it (the bar the
-        # intent classifier's min_confidence sets for harmful_request).
+        # refusal_min: the share a refusal needs when no phrase asked for it, as the safety
+        # classifier's first kind; refusal_help_guard: a help kind with this share makes it
+        # a help answer instead (a message that may be a danger is never refused).
         return {
             "precedence": [],
             "min_confidence": {},
@@ -168,6 +169,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             "kind_min": 0.2,
             "refine_min": 0.5,
             "refusal_min": 0.8,
+            "refusal_help_guard": 0.2,
         }
 
     def __init__(self, config: Dict[Text, Any], storage: ModelStorage, resource: Resource, matcher: PhraseMatcher) -> None:
@@ -231,13 +233,21 @@ class SafetyNet(GraphComponent, IntentClassifier):
             refined = self._named_kind(judged, self._config["refine_min"])
             return refined if refined in REFINES.get(phrase, ()) else phrase
         if judged.get("flagged"):
-            sure = judged["kind"] == REFUSAL and judged["kinds"][REFUSAL] >= self._config["refusal_min"]
-            if sure and not self.matcher.cancels(REFUSAL, text):
+            if self._refused(judged, text):
                 return REFUSAL
             named = self._named_kind(judged)
             if named is not None:
                 return named
         return self._doubted_safety(message)
+
+    def _refused(self, judged: Dict[str, Any], text: str) -> bool:
+        """A refusal without a phrase: the classifier's first kind, sure enough, no help kind near it."""
+        kinds = judged.get("kinds") or {}
+        if judged.get("kind") != REFUSAL or kinds.get(REFUSAL, 0.0) < self._config["refusal_min"]:
+            return False
+        if any(kinds.get(kind, 0.0) >= self._config["refusal_help_guard"] for kind in HELP_KINDS):
+            return False
+        return not self.matcher.cancels(REFUSAL, text)
 
     def _named_kind(self, judged: Dict[str, Any], minimum: Optional[float] = None) -> Optional[str]:
         """The help kind the safety classifier gives most weight, if it gives it enough."""

@@ -20,7 +20,7 @@ from bot.replies.cards import (
     service_intent,
     term_intent,
 )
-from bot.safety import HELP_KINDS
+from bot.safety import SAFETY_KINDS
 
 # Button payloads that are not intents: the Telegram front end acts on them (see
 # bot/telegram/app.py). Each fits Telegram's 64-byte callback data.
@@ -32,10 +32,10 @@ GLOSSARY = "glossary"
 FOLLOWUP = "utter_followup_more"
 
 # Replies that offer items from the model's ranking as buttons: how many, and the score an
-# item needs. Asking back offers the likeliest three. A safety answer offers the one item the
-# question was most likely about, so that a worried parent whose question only sounded like
-# danger still finds the guidance asked for; a refusal never offers anything.
-CHOICES = {"ask_back": (3, 0.0), **{kind: (1, 0.15) for kind in HELP_KINDS}}
+# item needs. Asking back offers the likeliest three. A safety answer, a refusal too, offers
+# the one item the question was most likely about, so that a worried parent whose question
+# only sounded like danger, or like a request for harm, still finds the guidance asked for.
+CHOICES = {"ask_back": (3, 0.0), **{kind: (1, 0.15) for kind in SAFETY_KINDS}}
 
 Response = Dict[str, Any]
 Variation = Callable[[Audience], Response]
