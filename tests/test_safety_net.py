@@ -123,7 +123,7 @@ def test_a_refusal_needs_a_classifier_sure_of_it_a_worried_parent_is_never_refus
 
 
 def test_a_message_that_may_be_a_danger_gets_the_help_answer_not_a_refusal():
-    judged = _judged(True, harmful_request=0.55, danger=0.25)
+    judged = _judged(True, harmful_request=0.72, danger=0.25)  # sure enough of a refusal alone
     assert _answer(_message("a man wants my daughter alone at his house", judged)) == "danger"
 
 

@@ -245,7 +245,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         kinds = judged.get("kinds") or {}
         if judged.get("kind") != REFUSAL or kinds.get(REFUSAL, 0.0) < self._config["refusal_min"]:
             return False
-        if any(kinds.get(kind, 0.0) >= self._config["refusal_help_guard"] for kind in HELP_KINDS):
+        if self._named_kind(judged, self._config["refusal_help_guard"]) is not None:
             return False
         return not self.matcher.cancels(REFUSAL, text)
 
