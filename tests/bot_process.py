@@ -45,7 +45,8 @@ class BotProcess:
         self.process: Optional[subprocess.Popen] = None
 
     async def start(self) -> "BotProcess":
-        """Start and wait until the model is loaded and its menu registered (post_init)."""
+        """Start and wait until the bot can take updates: its menu registered (post_init) and,
+        in webhook mode, its webhook too, which python-telegram-bot sets only after post_init."""
         marks = self._readiness()
         with open(self.stderr, "ab") as err:
             self.process = subprocess.Popen(
@@ -61,7 +62,8 @@ class BotProcess:
         return self
 
     def _readiness(self) -> int:
-        return len(self.api.sent("setMyCommands"))
+        mark = "setWebhook" if self.env.get("TELEGRAM_WEBHOOK_URL") else "setMyCommands"
+        return len(self.api.sent(mark))
 
     async def kill(self) -> None:
         assert self.process is not None
