@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Dict, List
 
@@ -78,3 +81,20 @@ def test_a_bot_killed_mid_burst_answers_everything_once_and_in_order_after_a_res
         assert [text[:40] for text in sent] == [openings[q] for q in asked[chat]], f"chat {CHATS.index(chat)}"
     markers = [f"qzvmark{n:03d}" for n in range(1, 51)]
     assert files_holding(tmp_path, markers + [str(chat) for chat in CHATS]) == []
+
+
+def test_a_stop_that_hangs_ends_in_an_exit_that_names_where_it_hung_and_no_values():
+    """After SIGTERM the bot arms this deadline; a stop stuck in a thread still ends the process
+    (the outbox and Telegram keep what it had not done), and the log shows where it was stuck."""
+    program = (
+        "import threading\n"
+        "from bot.telegram.service import exit_if_stop_hangs\n"
+        "def stuck_closing_the_store(secret='qzvsecret'):\n"
+        "    threading.Event().wait()\n"
+        "exit_if_stop_hangs(1.0)\n"
+        "stuck_closing_the_store()\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and time.monotonic() - started < 30
+    assert "stuck_closing_the_store" in done.stderr and "qzvsecret" not in done.stderr

@@ -66,6 +66,9 @@ def build_application(
         await set_commands(application, conversations)
         service.start_dispatcher(application, conversations)
 
+    async def post_stop(application: Application) -> None:
+        service.exit_if_stop_hangs()  # webhook mode: python-telegram-bot took the signal
+
     async def post_shutdown(application: Application) -> None:
         await service.stop_dispatcher(application)  # before the statistics it counts into close
         conversations = application.bot_data.pop(CONVERSATIONS, None)
@@ -94,6 +97,7 @@ def build_application(
         .get_updates_request(request())
         .rate_limiter(rate_limiter(settings))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     builder, delivery = service.with_delivery(builder, settings)

@@ -9,8 +9,8 @@ confirms an update to Telegram only once that process answered that its replies 
 the promise Telegram's webhook gets (intake.AcknowledgingQueue is behind both). An update
 crosses loopback in memory only. A process that cannot be reached (killed, stopping) leaves
 the update to the receiver; one that answers "failed" leaves it unconfirmed, and Telegram
-hands it out again. Announcements carry wall-clock expiries: the processes share one host's
-clock, or synchronised clocks.
+hands it out again. Announcements carry expiries on the Redis server's clock, the one clock
+every process shares.
 """
 from __future__ import annotations
 
@@ -52,8 +52,12 @@ class Peers:
         self.client = client  # redis.asyncio.Redis
         self.lifetime = lifetime
 
+    async def now(self) -> float:
+        seconds, microseconds = await self.client.time()
+        return seconds + microseconds / 1e6
+
     async def announce(self, address: str) -> None:
-        now = time.time()
+        now = await self.now()
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.zadd(PEERS_KEY, {address: now + self.lifetime})
             pipe.zremrangebyscore(PEERS_KEY, "-inf", now)
@@ -63,7 +67,7 @@ class Peers:
         await self.client.zrem(PEERS_KEY, address)
 
     async def live(self) -> List[str]:
-        return sorted(a.decode() for a in await self.client.zrangebyscore(PEERS_KEY, time.time(), "+inf"))
+        return sorted(a.decode() for a in await self.client.zrangebyscore(PEERS_KEY, await self.now(), "+inf"))
 
 
 def pick(chat: Optional[int], peers: Sequence[str]) -> str:
