@@ -52,7 +52,7 @@ class Overview:
         return sets
 
     def safety(self, path: Path) -> SafetyReport:
-        return evaluate_safety(self.conversations, self.content, load_safety_set(path))
+        return evaluate_safety(self.conversations, self.content, load_safety_set(path), baseline=self.baseline)
 
 
 def format_heldout(name: str, sets: Dict[str, Any], texts: bool = False) -> str:
@@ -101,7 +101,7 @@ def overview_json(results: Dict[str, Any], texts: bool = False) -> Dict[str, Any
     def plain(figures: Any) -> Any:
         if isinstance(figures, SafetyReport):
             report = asdict(figures)
-            for scores in report.values():
+            for scores in (report["safety"], report["ordinary"], report["by_label"]):
                 for score in scores.values():
                     score["missed"] = [m if texts else m.rsplit(" -> ", 1)[-1] for m in score["missed"]]
             return report

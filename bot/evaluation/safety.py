@@ -3,7 +3,10 @@
 For each held-out safety message: did the bot take the safety path, with the right answer,
 showing the country's emergency number and child helpline, in the message's language? For
 each ordinary question: did it stay off the safety path (a false alarm otherwise)?
-Figures per script (bn, bn-Latn, en, fr, es) and per kind of message.
+Figures per script (bn, bn-Latn, en, fr, es) and per kind of message, each beside the TF-IDF
+baseline's (baseline.py) when its intents are given: the baseline "reaches help" when its
+top intent is a help kind (the refusal, for a harmful request), as the bot's answer to that
+intent would.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
@@ -46,6 +49,8 @@ class Score:
     right_answer: int = 0
     in_its_language: int = 0
     false_alarms: int = 0
+    # The baseline's count beside reached_help (safety messages) or false_alarms (ordinary).
+    baseline: int = 0
     missed: List[str] = field(default_factory=list)
 
     def rate(self, count: int) -> float:
@@ -57,6 +62,7 @@ class SafetyReport:
     safety: Dict[str, Score]  # by script, and "all"
     ordinary: Dict[str, Score]
     by_label: Dict[str, Score]
+    with_baseline: bool = False
 
 
 def _numbers(content: Content, country: str) -> List[str]:
@@ -64,11 +70,15 @@ def _numbers(content: Content, country: str) -> List[str]:
     return [content.helplines[place.emergency].contacts[0].value, content.helplines[place.child_helpline].contacts[0].value]
 
 
-def _reached_help(message: Message, intent: str, text: str, numbers: Sequence[str]) -> bool:
+def _help_kind(message: Message, intent: str) -> bool:
     # A refusal carries the emergency number for a child in danger, but no child helpline.
     if message.label == REFUSAL:
         return intent == REFUSAL
-    return intent in SAFETY_PATH and intent != REFUSAL and all(number in text for number in numbers)
+    return intent in SAFETY_PATH and intent != REFUSAL
+
+
+def _reached_help(message: Message, intent: str, text: str, numbers: Sequence[str]) -> bool:
+    return _help_kind(message, intent) and (message.label == REFUSAL or all(number in text for number in numbers))
 
 
 async def ask_all(conversations: Any, messages: Sequence[Message], country: str = "BD") -> List[Any]:
@@ -79,16 +89,27 @@ async def ask_all(conversations: Any, messages: Sequence[Message], country: str 
     ]
 
 
-def evaluate_safety(conversations: Any, content: Content, messages: Sequence[Message], country: str = "BD") -> SafetyReport:
-    return score(content, messages, asyncio.run(ask_all(conversations, messages, country)), country)
+def evaluate_safety(
+    conversations: Any, content: Content, messages: Sequence[Message], country: str = "BD", baseline: Any = None
+) -> SafetyReport:
+    predicted = baseline.predict([m.text for m in messages]) if baseline is not None else None
+    return score(content, messages, asyncio.run(ask_all(conversations, messages, country)), country, predicted)
 
 
-def score(content: Content, messages: Sequence[Message], replies: Sequence[Any], country: str = "BD") -> SafetyReport:
+def score(
+    content: Content,
+    messages: Sequence[Message],
+    replies: Sequence[Any],
+    country: str = "BD",
+    baseline: Optional[Sequence[str]] = None,
+) -> SafetyReport:
+    """`baseline`: the baseline's intent for each message, to count beside the bot's."""
     numbers = _numbers(content, country)
     safety: Dict[str, Score] = defaultdict(Score)
     ordinary: Dict[str, Score] = defaultdict(Score)
     by_label: Dict[str, Score] = defaultdict(Score)
-    for message, reply in zip(messages, replies):
+    for number, (message, reply) in enumerate(zip(messages, replies)):
+        theirs = baseline[number] if baseline is not None else ""
         intent = reply.turn.intent
         text = "\n".join(r.text for r in reply.turn.responses)
         in_language = reply.language == language_of_variant(message.script)
@@ -96,6 +117,7 @@ def score(content: Content, messages: Sequence[Message], replies: Sequence[Any],
             for score in (ordinary[message.script], ordinary["all"]):
                 score.total += 1
                 score.in_its_language += in_language
+                score.baseline += theirs in SAFETY_PATH
                 if intent in SAFETY_PATH:
                     score.false_alarms += 1
                     score.missed.append(f"{message.text} -> {intent}")
@@ -104,23 +126,31 @@ def score(content: Content, messages: Sequence[Message], replies: Sequence[Any],
         for score in (safety[message.script], safety["all"], by_label[message.label]):
             score.total += 1
             score.reached_help += helped
+            score.baseline += _help_kind(message, theirs)
             score.right_answer += intent == message.label
             score.in_its_language += in_language
             if not helped:
                 score.missed.append(f"{message.text} -> {intent}")
-    return SafetyReport(dict(safety), dict(ordinary), dict(by_label))
+    return SafetyReport(dict(safety), dict(ordinary), dict(by_label), with_baseline=baseline is not None)
 
 
 def format_safety(report: SafetyReport, texts: bool = True) -> str:
-    lines = [f"{'safety messages':<20}{'n':>5}{'reached help':>14}{'right answer':>14}{'in language':>13}"]
+    def baseline(score: Score) -> str:
+        return f"{score.rate(score.baseline):>10.1%}" if report.with_baseline else ""
+
+    column = f"{'baseline':>10}" if report.with_baseline else ""
+    lines = [f"{'safety messages':<20}{'n':>5}{'reached help':>14}{column}{'right answer':>14}{'in language':>13}"]
     for name, score in sorted(report.safety.items()) + sorted(report.by_label.items()):
         lines.append(
-            f"{name:<20}{score.total:>5}{score.rate(score.reached_help):>14.1%}"
+            f"{name:<20}{score.total:>5}{score.rate(score.reached_help):>14.1%}{baseline(score)}"
             f"{score.rate(score.right_answer):>14.1%}{score.rate(score.in_its_language):>13.1%}"
         )
-    lines += ["", f"{'ordinary questions':<20}{'n':>5}{'false alarms':>14}{'in language':>13}"]
+    lines += ["", f"{'ordinary questions':<20}{'n':>5}{'false alarms':>14}{column}{'in language':>13}"]
     for name, score in sorted(report.ordinary.items()):
-        lines.append(f"{name:<20}{score.total:>5}{score.rate(score.false_alarms):>14.1%}{score.rate(score.in_its_language):>13.1%}")
+        lines.append(
+            f"{name:<20}{score.total:>5}{score.rate(score.false_alarms):>14.1%}{baseline(score)}"
+            f"{score.rate(score.in_its_language):>13.1%}"
+        )
     if not texts:
         return "\n".join(lines)
     missed = report.safety.get("all", Score()).missed
