@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -108,8 +109,7 @@ def score(
     safety: Dict[str, Score] = defaultdict(Score)
     ordinary: Dict[str, Score] = defaultdict(Score)
     by_label: Dict[str, Score] = defaultdict(Score)
-    for number, (message, reply) in enumerate(zip(messages, replies)):
-        theirs = baseline[number] if baseline is not None else ""
+    for message, reply, theirs in zip(messages, replies, baseline if baseline is not None else repeat("")):
         intent = reply.turn.intent
         text = "\n".join(r.text for r in reply.turn.responses)
         in_language = reply.language == language_of_variant(message.script)
